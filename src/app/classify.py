@@ -1,0 +1,161 @@
+"""Classification of a household under a standard pack: pure functions, no database.
+
+    result = classify(facts, Classifier(pack, reference_date))
+
+A Classifier compiles the pack's indicators for one reference date once; classifying thousands of
+households then costs only the checks themselves.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import NamedTuple
+
+from app.ages import AgeClock
+from app.errors import RaSoatError
+from app.facts import HouseholdFacts
+from app.indicators import RULES, Check, Finding
+from app.member_pass import MEMBER_RULES, MemberPass
+from app.standards import StandardPack
+
+CLASSES = ("poor", "near_poor", "average", "not_poor")
+
+
+class Classification(NamedTuple):
+    household_id: str
+    standard_id: str
+    standard_revision: int
+    reference_date: date
+    cls: str
+    deprived: tuple[str, ...]
+    findings: tuple[Finding, ...]
+    income_basis: str  # "income" | "b1"
+    income_per_capita_month: int | None
+    b1_score: int | None
+    # Which threshold decided the class, and whether the band above the poverty line is unknown.
+    line_used: int
+    average_upper_used: int | None
+
+    @property
+    def deprived_count(self) -> int:
+        return len(self.deprived)
+
+    def to_contract(self) -> dict[str, object]:
+        """The per-household object of `rasoat.classification/1` (contract households-v1.md)."""
+        out: dict[str, object] = {
+            "id": self.household_id,
+            "class": self.cls,
+            "deprived": list(self.deprived),
+            "deprived_count": self.deprived_count,
+            "income_basis": self.income_basis,
+        }
+        if self.income_basis == "income":
+            out["income_per_capita_month"] = self.income_per_capita_month
+        else:
+            out["b1_score"] = self.b1_score
+        return out
+
+
+class Classifier:
+    """A standard pack compiled for one reference date."""
+
+    def __init__(self, pack: StandardPack, reference_date: date) -> None:
+        self.pack = pack
+        self.reference_date = reference_date
+        self.clock = AgeClock(reference_date)
+        self.checks: tuple[tuple[str, Check], ...] = tuple(
+            (ind.id, RULES[ind.rule](ind, pack, self.clock)) for ind in pack.indicators
+        )
+        self.cutoff = int(pack.deprivation_cutoff.value)
+        rules = [i.rule for i in pack.indicators]
+        # The one-pass evaluation handles each member rule once; a pack that used a member rule
+        # twice would fall back to the per-rule checks.
+        fusable = [i for i in pack.indicators if i.rule in MEMBER_RULES]
+        self.member_pass = (
+            MemberPass(fusable, pack, self.clock)
+            if len({i.rule for i in fusable}) == len(fusable)
+            else None
+        )
+        self.household_checks = tuple(
+            (ind.id, check)
+            for ind, (_, check) in zip(pack.indicators, self.checks, strict=True)
+            if self.member_pass is None or ind.rule not in MEMBER_RULES
+        )
+        self.order = {ind.id: n for n, ind in enumerate(pack.indicators)}
+        assert len(rules) == len(self.order), "indicator ids must be unique"
+
+    def deprived_only(self, h: HouseholdFacts) -> tuple[str, ...]:
+        """The deprived indicators, in pack order, without saying who or why (the fast path)."""
+        found = self.member_pass.deprived(h.members) if self.member_pass else set()
+        for indicator_id, check in self.household_checks:
+            if check(h):
+                found.add(indicator_id)
+        if not found:
+            return ()
+        return tuple(sorted(found, key=self.order.__getitem__))
+
+    def deprivations(self, h: HouseholdFacts) -> tuple[tuple[str, ...], tuple[Finding, ...]]:
+        deprived: list[str] = []
+        findings: list[Finding] = []
+        for indicator_id, check in self.checks:
+            found = check(h)
+            if found:
+                deprived.append(indicator_id)
+                findings.extend(found)
+        return tuple(deprived), tuple(findings)
+
+    def thresholds(self, h: HouseholdFacts) -> tuple[str, int, int, int | None]:
+        """(basis, value, poverty line, upper bound of the average band) for the household.
+
+        A typed income figure wins over a B1 score; a B1 score is compared with the pack's B1
+        cut-offs. Without either, or with a B1 score and no cut-off, the household cannot be
+        classified: the validator reports it, and here it is a known error.
+        """
+        pack = self.pack
+        if h.income_per_capita_month is not None:
+            return (
+                "income",
+                h.income_per_capita_month,
+                int(pack.poverty_line[h.area].value),
+                pack.average_upper[h.area].value,
+            )
+        if h.b1_score is not None:
+            line = pack.b1_poverty[h.area].value
+            if line is None:
+                raise RaSoatError("classify.no_b1_cutoff", household=h.id, standard=pack.id)
+            return "b1", h.b1_score, int(line), pack.b1_average_upper[h.area].value
+        raise RaSoatError("classify.no_income", household=h.id)
+
+    def classify(self, h: HouseholdFacts, explain: bool = True) -> Classification:
+        """The class and deprivations; with `explain`, also who and why (slower)."""
+        basis, value, line, upper = self.thresholds(h)
+        if explain:
+            deprived, findings = self.deprivations(h)
+        else:
+            deprived, findings = self.deprived_only(h), ()
+        # "≤" is at or below: exactly on the line is within it. Above the line a household is never
+        # poor or near-poor, however many indicators it lacks.
+        if value <= line:
+            cls = "poor" if len(deprived) >= self.cutoff else "near_poor"
+        elif upper is not None and value <= upper:
+            cls = "average"
+        else:
+            cls = "not_poor"
+        return Classification(
+            household_id=h.id,
+            standard_id=self.pack.id,
+            standard_revision=self.pack.revision,
+            reference_date=self.reference_date,
+            cls=cls,
+            deprived=deprived,
+            findings=findings,
+            income_basis=basis,
+            income_per_capita_month=h.income_per_capita_month if basis == "income" else None,
+            b1_score=h.b1_score if basis == "b1" else None,
+            line_used=line,
+            average_upper_used=upper,
+        )
+
+
+def classify(h: HouseholdFacts, classifier: Classifier) -> Classification:
+    return classifier.classify(h)

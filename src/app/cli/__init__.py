@@ -1,0 +1,80 @@
+"""The `rasoat` command line. With no arguments (or `rasoat gui`) it starts the desktop app.
+
+Each command group lives in its own module with a `register(subparsers)` function; handlers get a
+`CliContext` and return an exit status. Every change goes through the same `app` functions as the
+GUI. Exit statuses: 0 success, 1 a known error (told in plain words), 2 invalid input data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from app import __version__
+from app.cli import audit_commands, data_commands, file_commands
+from app.cli.context import CliContext
+from app.errors import InvalidData, RaSoatError
+from app.i18n import LANGS
+
+GROUPS = (data_commands, file_commands, audit_commands)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rasoat",
+        description="RaSoat — rà soát hộ nghèo, hộ cận nghèo (chạy không cần mạng).",
+    )
+    parser.add_argument("--version", action="version", version=f"RaSoat {__version__}")
+    parser.add_argument(
+        "--db",
+        help="tệp cơ sở dữ liệu hoặc URL SQLAlchemy (sqlite:///…, "
+        "postgresql+psycopg://…); mặc định: tệp trong thư mục dữ liệu người dùng",
+    )
+    parser.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=os.environ.get("RASOAT_LANG", "vi"),
+        help="ngôn ngữ thông báo: vi (mặc định) hoặc en",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="LỆNH")
+    gui = sub.add_parser("gui", help="mở ứng dụng trên màn hình")
+    gui.set_defaults(handler=_run_gui)
+    for group in GROUPS:
+        group.register(sub)
+    return parser
+
+
+def _run_gui(ctx: CliContext, args: argparse.Namespace) -> int:
+    from ui.main import main as gui_main  # only here: `app` must not import Qt otherwise
+
+    return gui_main(db_target=args.db, lang=args.lang)
+
+
+def main(
+    argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
+) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None) or _run_gui
+    ctx = CliContext(
+        lang=args.lang, db_target=args.db, out=out or sys.stdout, err=err or sys.stderr
+    )
+    try:
+        return int(handler(ctx, args))
+    except InvalidData as exc:
+        ctx.print_problems(exc.problems)
+        return 2
+    except RaSoatError as exc:
+        ctx.error(exc.message(ctx.lang))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        ctx.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,204 @@
+"""The fast path of the exchange reader, for records that are entirely well-formed.
+
+Almost every record in a real file is valid, and checking it field by field with messages is
+what made reading 50,000 households slow. These functions accept a record only if every field
+is exactly right and return the same facts the careful path would; anything unusual returns
+None, and the careful path in exchange_read then finds and words the problem. They must never
+accept what the careful path refuses (tests/app/test_exchange_fast.py checks both agree).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from app import facts as F
+from app.facts import HouseholdFacts, MemberFacts
+from app.textnorm import is_digits, iso_date, nfc
+
+_SEXES = frozenset(F.SEXES)
+_RELATIONS = frozenset(F.RELATIONS)
+_DISABILITIES = frozenset(F.DISABILITIES)
+_EMPLOYMENTS = frozenset((*F.EMPLOYMENTS, None))
+_EDUCATIONS = frozenset((*F.EDUCATIONS, None))
+_AREAS = frozenset(F.AREAS)
+_WATER = frozenset(F.WATER_SOURCES)
+_LATRINES = frozenset(F.LATRINES)
+_DEVICES = frozenset(F.DEVICES)
+_WASTE = frozenset((*F.WASTE_HANDLINGS, None))
+_OPTIONAL_BOOL = (bool, type(None))
+# Longest text each field may hold (the database columns' sizes).
+MAX_LENGTH = {
+    "id": 64,
+    "village": 120,
+    "address": 300,
+    "name": 120,
+    "ethnicity": 60,
+    "id_number": 12,
+}
+# Larger numbers are not typing mistakes but hostile or corrupt input (and overflow BIGINT).
+MAX_NUMBER = 10**15
+
+
+def _text(value: Any, limit: int, optional: bool = False) -> Any:
+    """NFC text, None when absent (or empty and optional), or False when the careful path must
+    look at it."""
+    if value is None:
+        return None
+    if type(value) is not str:
+        return False
+    clean = nfc(value)
+    if not clean:
+        return None if optional else False
+    return clean if len(clean) <= limit else False
+
+
+def _birth(value: Any) -> tuple[str, bool] | None:
+    if type(value) is not str:
+        return None
+    if len(value) == 4 and is_digits(value):
+        return f"{value}-01-01", True
+    return (value, False) if iso_date(value) is not None else None
+
+
+def fast_member(d: Any) -> MemberFacts | None:
+    try:
+        return _member(d)
+    except TypeError:  # an unhashable value (a list where a code belongs): the careful path
+        return None
+
+
+def _member(d: Any) -> MemberFacts | None:
+    if type(d) is not dict:
+        return None
+    name = _text(d.get("name"), MAX_LENGTH["name"])
+    birth = _birth(d.get("birth_date"))
+    insured = d.get("health_insurance")
+    sex, relation = d.get("sex"), d.get("relation")
+    if not name or birth is None or type(insured) is not bool:
+        return None
+    if sex not in _SEXES or relation not in _RELATIONS:
+        return None
+    ethnicity = _text(d.get("ethnicity"), MAX_LENGTH["ethnicity"], optional=True)
+    id_number = _text(d.get("id_number"), MAX_LENGTH["id_number"], optional=True)
+    if ethnicity is False or id_number is False:
+        return None
+    disability = d.get("disability")
+    if disability is None:
+        disability = "none"
+    employment, education = d.get("employment"), d.get("education")
+    in_school, level_ok = d.get("in_school"), d.get("school_level_appropriate")
+    malnourished = d.get("malnourished")
+    if (
+        disability not in _DISABILITIES
+        or employment not in _EMPLOYMENTS
+        or education not in _EDUCATIONS
+        or type(in_school) not in _OPTIONAL_BOOL
+        or type(level_ok) not in _OPTIONAL_BOOL
+        or type(malnourished) not in _OPTIONAL_BOOL
+    ):
+        return None
+    return MemberFacts(
+        name,
+        sex,
+        birth[0],
+        relation,
+        insured,
+        birth[1],
+        ethnicity,
+        id_number,
+        disability,
+        employment,
+        education,
+        in_school,
+        level_ok,
+        malnourished,
+    )
+
+
+def _whole(value: Any) -> Any:
+    if value is None:
+        return None
+    if type(value) is float and value.is_integer():
+        value = int(value)
+    if type(value) is int and abs(value) < MAX_NUMBER:
+        return value
+    return False
+
+
+def fast_household(d: Any) -> HouseholdFacts | None:
+    try:
+        return _household(d)
+    except TypeError:
+        return None
+
+
+def _household(d: Any) -> HouseholdFacts | None:
+    if type(d) is not dict:
+        return None
+    hid = _text(d.get("id"), MAX_LENGTH["id"])
+    village = _text(d.get("village"), MAX_LENGTH["village"])
+    area, housing, telecom = d.get("area"), d.get("housing"), d.get("telecom")
+    raw_members, devices = d.get("members"), d.get("information_devices")
+    if not hid or not village or area not in _AREAS:
+        return None
+    if type(housing) is not dict or type(telecom) is not dict:
+        return None
+    if type(raw_members) is not list or not raw_members or type(devices) is not list:
+        return None
+    address = _text(d.get("address"), MAX_LENGTH["address"], optional=True)
+    farm = d.get("farm_household", False)
+    income, b1 = _whole(d.get("income_per_capita_month")), _whole(d.get("b1_score"))
+    if address is False or type(farm) not in _OPTIONAL_BOOL or income is False or b1 is False:
+        return None
+    floor: Any = housing.get("floor_area_m2")
+    walls: Any
+    columns: Any
+    roof: Any
+    walls, columns, roof = (
+        housing.get("walls_durable"),
+        housing.get("columns_durable"),
+        housing.get("roof_durable"),
+    )
+    phone: Any = telecom.get("phone")
+    internet: Any = telecom.get("internet")
+    if (
+        type(floor) not in (int, float)
+        or not abs(floor) < MAX_NUMBER
+        or not all(type(v) is bool for v in (walls, columns, roof, phone, internet))
+    ):
+        return None
+    water, latrine, waste = d.get("water_source"), d.get("latrine"), d.get("waste_handling")
+    if water not in _WATER or latrine not in _LATRINES or waste not in _WASTE:
+        return None
+    if (
+        not all(type(x) is str for x in devices)
+        or not _DEVICES.issuperset(devices)
+        or len(set(devices)) != len(devices)
+    ):
+        return None
+    members = []
+    for raw in raw_members:
+        member = fast_member(raw)
+        if member is None:
+            return None
+        members.append(member)
+    return HouseholdFacts(
+        hid,
+        village,
+        area,
+        tuple(members),
+        float(floor),
+        walls,
+        columns,
+        roof,
+        water,
+        latrine,
+        phone,
+        internet,
+        tuple(devices),
+        address or None,
+        bool(farm),
+        income,
+        b1,
+        waste,
+    )

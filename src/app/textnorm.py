@@ -1,0 +1,73 @@
+"""Text normalisation: NFC for storage, accent-folded keys for search and matching."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from functools import lru_cache
+
+_SPACES = re.compile(r"\s+")
+
+
+def _fold_table() -> dict[int, str | None]:
+    """Every letter with diacritics in Latin ranges mapped to its bare letter, and combining
+    marks dropped. One `str.translate` then folds a whole name, far faster than NFD + filter."""
+    table: dict[int, str | None] = {ord("đ"): "d", ord("Đ"): "d"}
+    for code in range(0x00C0, 0x2000):
+        ch = chr(code)
+        if unicodedata.combining(ch):
+            table[code] = None
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFD", ch) if not unicodedata.combining(c))
+        if base != ch and base.isascii():
+            table[code] = base.lower()
+    return table
+
+
+_FOLD = _fold_table()
+
+
+def nfc(text: str) -> str:
+    """Normalise typed or imported text: NFC, single spaces, no surrounding blanks.
+
+    Decomposed (NFD) Vietnamese prints with misplaced marks in PDFs and compares unequal, so every
+    string is stored in NFC.
+    """
+    if text.isascii() and "  " not in text and text == text.strip() and text.isprintable():
+        return text
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def fold(text: str) -> str:
+    """An accent- and case-insensitive key: "Nguyễn Văn Hùng" -> "nguyen van hung"."""
+    folded = unicodedata.normalize("NFC", text).translate(_FOLD).lower()
+    if "  " in folded or not folded.isprintable() or folded != folded.strip():
+        folded = _SPACES.sub(" ", folded).strip()
+    return folded
+
+
+def is_digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts other scripts' digits and superscripts."""
+    return text.isascii() and text.isdigit()
+
+
+@lru_cache(maxsize=1 << 16)  # a commune's birth dates repeat: ~20,000 distinct days a century
+def _parse_iso(value: str) -> date | None:
+    if (
+        len(value) != 10
+        or value[4] != "-"
+        or value[7] != "-"
+        or not is_digits(value[:4] + value[5:7] + value[8:])
+    ):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def iso_date(value: object) -> date | None:
+    """A real calendar date written exactly YYYY-MM-DD, else None. (date.fromisoformat alone
+    also accepts week dates such as 2026-W01-1.)"""
+    return _parse_iso(value) if isinstance(value, str) else None

@@ -1,0 +1,90 @@
+"""Review rounds, each household's assessment in a round, and applications (Mẫu 01 / 04)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, utcnow
+
+
+class ReviewRound(Base):
+    __tablename__ = "review_rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(
+        ForeignKey("communes.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(10))  # "periodic" | "in_year"
+    label: Mapped[str] = mapped_column(String(120))
+    year: Mapped[int]
+    month: Mapped[int | None]
+    reference_date: Mapped[date]
+    standard_id: Mapped[str] = mapped_column(String(32))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    previous_round_id: Mapped[int | None] = mapped_column(ForeignKey("review_rounds.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Assessment(Base):
+    """One household in one round: its review step, all inputs, and the result with its standard."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (UniqueConstraint("round_id", "household_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("review_rounds.id", ondelete="CASCADE"))
+    household_id: Mapped[int] = mapped_column(
+        ForeignKey("households.id", ondelete="CASCADE"), index=True
+    )
+    step: Mapped[str] = mapped_column(String(24), default="listed")
+    standard_id: Mapped[str | None] = mapped_column(String(32))
+    standard_revision: Mapped[int | None]
+    reference_date: Mapped[date | None]
+    # The household's facts as classified: the snapshot in household_versions with this number.
+    household_version: Mapped[int | None]
+    # None until classified, or when the facts have errors and no class can be given.
+    result_class: Mapped[str | None] = mapped_column(String(12), index=True)
+    deprived: Mapped[str] = mapped_column(String(300), default="")  # comma-separated ids
+    deprived_count: Mapped[int] = mapped_column(default=0)
+    income_basis: Mapped[str | None] = mapped_column(String(8))
+    income_per_capita_month: Mapped[int | None] = mapped_column(BigInteger)
+    b1_score: Mapped[int | None]
+    error_count: Mapped[int] = mapped_column(default=0)
+    warning_count: Mapped[int] = mapped_column(default=0)
+    unconfirmed_warnings: Mapped[int] = mapped_column(default=0)
+    final: Mapped[bool] = mapped_column(default=False)
+    classified_at: Mapped[datetime | None]
+    classified_by: Mapped[str | None] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Application(Base):
+    """Giấy đề nghị (Mẫu 01: to be recognised poor / near-poor / average; Mẫu 04: to exit)."""
+
+    __tablename__ = "applications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    commune_id: Mapped[int] = mapped_column(
+        ForeignKey("communes.id", ondelete="CASCADE"), index=True
+    )
+    household_id: Mapped[int | None] = mapped_column(
+        ForeignKey("households.id", ondelete="SET NULL"), index=True
+    )
+    round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("review_rounds.id", ondelete="SET NULL")
+    )
+    form: Mapped[str] = mapped_column(String(2))  # "01" | "04"
+    filed_on: Mapped[date]
+    applicant_name: Mapped[str] = mapped_column(String(120))
+    applicant_id_number: Mapped[str | None] = mapped_column(String(12))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # Phiếu A: how many of the 9 criteria the paper form ticked (None until screened).
+    phieu_a_count: Mapped[int | None]
+    phieu_a_criteria: Mapped[str] = mapped_column(String(40), default="")
+    status: Mapped[str] = mapped_column(String(20), default="received")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,1 @@
+"""RaSoat's desktop GUI (PySide6). Imports `app` and `models`; nothing imports `ui`."""

@@ -1,0 +1,71 @@
+"""The database as opened by RaSoat: SQLite settings, migrations, and a refusal of newer files."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from app.errors import DatabaseError
+from app.storage import open_database
+from models import Base
+from models.database import Database
+from models.migrate import current_revision, head_revision
+
+
+def test_sqlite_pragmas(db: Database) -> None:
+    with db.engine.connect() as conn:
+        pragma = lambda name: conn.exec_driver_sql(f"PRAGMA {name}").scalar()  # noqa: E731
+        assert pragma("foreign_keys") == 1
+        assert pragma("journal_mode") == "wal"
+        assert pragma("synchronous") == 2  # FULL
+        assert pragma("busy_timeout") == 10_000
+
+
+def test_migrated_to_head(db: Database) -> None:
+    assert current_revision(db.engine) == head_revision()
+
+
+def test_models_match_migrations(db: Database) -> None:
+    """A model change without a migration fails here."""
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
+
+
+def test_fresh_file_is_created_and_migrated(tmp_path: Path) -> None:
+    db = open_database(tmp_path / "sub" / "new.sqlite")
+    try:
+        assert current_revision(db.engine) == head_revision()
+    finally:
+        db.dispose()
+
+
+def test_newer_database_is_refused_and_untouched(db_path: Path) -> None:
+    with sqlite3.connect(db_path) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    before = db_path.read_bytes()
+    with pytest.raises(DatabaseError) as err:
+        open_database(db_path)
+    assert "mới hơn" in err.value.message("vi")
+    assert db_path.read_bytes() == before
+
+
+def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "garbage.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(DatabaseError) as err:
+        open_database(path)
+    assert err.value.key == "db.unreadable"
+
+
+def test_foreign_keys_enforced(db: Database) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from models import Village
+
+    with pytest.raises(IntegrityError), db.sessions.begin() as session:
+        session.add(Village(commune_id=999, name="X", area="rural"))
