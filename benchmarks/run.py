@@ -1,7 +1,8 @@
 """`make bench`: run every benchmark module and print its figures.
 
 Speed is reported as ratios against a raw baseline measured in the same run, so figures from a
-slow laptop and a fast one can be compared. Each module exposes `run(workdir, report)`.
+slow laptop and a fast one can be compared. Each module `benchmarks/bench_*.py` exposes
+`run(workdir, report, households=N)`.
 Usage: python -m benchmarks.run [--households N] [--only NAME ...]
 """
 
@@ -14,7 +15,10 @@ import tempfile
 import time
 from pathlib import Path
 
-MODULES = ["bench_core"]
+
+def modules() -> list[str]:
+    """Every benchmarks/bench_*.py, in name order."""
+    return sorted(p.stem for p in Path(__file__).parent.glob("bench_*.py"))
 
 
 class Report:
@@ -34,7 +38,7 @@ def main() -> int:
     args = parser.parse_args()
     report = Report()
     started = time.perf_counter()
-    for name in MODULES:
+    for name in modules():
         if args.only and name not in args.only:
             continue
         module = importlib.import_module(f"benchmarks.{name}")

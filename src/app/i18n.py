@@ -1,7 +1,8 @@
 """Messages of the core in Vietnamese (the source language) and English.
 
-The catalogue is data (`resources/i18n/messages.json`) so a wording can be corrected without a
-code change. Keys are stable; every key has both languages (tests/app/test_i18n.py checks it).
+The catalogue is data (`resources/i18n/*.json`, one file per part of the program) so a wording
+can be corrected without a code change. Keys are stable and unique across files; every key has
+both languages (tests/app/test_i18n.py checks it).
 """
 
 from __future__ import annotations
@@ -19,9 +20,15 @@ DEFAULT_LANG = "vi"
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
-    with resource_path("i18n", "messages.json").open(encoding="utf-8") as fh:
-        data: dict[str, dict[str, str]] = json.load(fh)
-    return data
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(resource_path("i18n").glob("*.json")):
+        with path.open(encoding="utf-8") as fh:
+            part: dict[str, dict[str, str]] = json.load(fh)
+        clash = merged.keys() & part.keys()
+        if clash:
+            raise ValueError(f"message keys defined twice ({path.name}): {sorted(clash)[:5]}")
+        merged.update(part)
+    return merged
 
 
 def tr(key: str, lang: str = DEFAULT_LANG, **params: Any) -> str:

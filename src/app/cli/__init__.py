@@ -1,25 +1,35 @@
 """The `rasoat` command line. With no arguments (or `rasoat gui`) it starts the desktop app.
 
-Each command group lives in its own module with a `register(subparsers)` function; handlers get a
-`CliContext` and return an exit status. Every change goes through the same `app` functions as the
-GUI. Exit statuses: 0 success, 1 a known error (told in plain words), 2 invalid input data.
+Each command group lives in its own module `app/cli/*_commands.py` with a `register(subparsers)`
+function (found automatically); handlers get a `CliContext` and return an exit status. Every
+change goes through the same `app` functions as the GUI. Exit statuses: 0 success, 1 a known
+error (told in plain words), 2 invalid input data.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
+import pkgutil
 import sys
 from collections.abc import Sequence
+from types import ModuleType
 from typing import TextIO
 
+import app.cli
 from app import __version__
-from app.cli import audit_commands, data_commands, file_commands
 from app.cli.context import CliContext
 from app.errors import InvalidData, RaSoatError
 from app.i18n import LANGS
 
-GROUPS = (data_commands, file_commands, audit_commands)
+
+def command_groups() -> list[ModuleType]:
+    """Every `*_commands` module of this package, in name order."""
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(app.cli.__path__) if m.name.endswith("_commands")
+    )
+    return [importlib.import_module(f"app.cli.{name}") for name in names]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -42,7 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
     gui = sub.add_parser("gui", help="mở ứng dụng trên màn hình")
     gui.set_defaults(handler=_run_gui)
-    for group in GROUPS:
+    for group in command_groups():
         group.register(sub)
     return parser
 
