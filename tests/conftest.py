@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -20,6 +21,7 @@ from app.actor import Actor
 from app.communes import VillageSpec, create_commune
 from app.storage import open_database
 from models.database import Database
+from tests.postgres_server import PostgresServer
 
 REFERENCE_DATE = date(2026, 11, 15)
 OFFICER = Actor("officer1", "officer", "Cán bộ Một")
@@ -72,3 +74,54 @@ def commune_db(db: Database) -> Database:
             "VN-MPS-2022-2025",
         )
     return db
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for the whole session (skipped where PostgreSQL is not installed)."""
+    server = PostgresServer()
+    server.start()
+    admin = create_engine(server.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql("CREATE DATABASE rasoat_template")
+    admin.dispose()
+    template = open_database(server.url("rasoat_template"))  # migrated once, cloned per test
+    template.dispose()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def pg_db(postgres: PostgresServer, request: pytest.FixtureRequest) -> Iterator[Database]:
+    """A fresh, migrated PostgreSQL database for one test."""
+    name = f"t_{abs(hash(request.node.nodeid)) % 10**12}"
+    admin = create_engine(postgres.url(), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name}")
+        conn.exec_driver_sql(f"CREATE DATABASE {name} TEMPLATE rasoat_template")
+    database = open_database(postgres.url(name))
+    yield database
+    database.dispose()
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_db(request: pytest.FixtureRequest) -> Database:
+    """The same test on the embedded SQLite database and on PostgreSQL."""
+    return request.getfixturevalue("db" if request.param == "sqlite" else "pg_db")
+
+
+@pytest.fixture
+def any_commune_db(any_db: Database) -> Database:
+    with any_db.sessions.begin() as session:
+        create_commune(
+            session,
+            OFFICER,
+            "22237",
+            [VillageSpec("Thôn 1", "rural"), VillageSpec("Khu phố Chợ", "urban")],
+            REFERENCE_DATE,
+            "VN-MPS-2022-2025",
+        )
+    return any_db
