@@ -46,22 +46,9 @@ HOUSEHOLD_INSERT_COLUMNS = (
     *HOUSEHOLD_FACT_COLUMNS,
 )
 HOUSEHOLD_UPDATE_COLUMNS = ("village_id", "version", "updated_at", *HOUSEHOLD_FACT_COLUMNS)
-MEMBER_FIELDS = (
-    "name",
-    "sex",
-    "birth_date",
-    "birth_year_only",
-    "relation",
-    "ethnicity",
-    "id_number",
-    "health_insurance",
-    "disability",
-    "employment",
-    "education",
-    "in_school",
-    "school_level_appropriate",
-    "malnourished",
-)
+# The members table has a column for every MemberFacts field, under the same name: a member's
+# row is its facts tuple as it is.
+MEMBER_FIELDS = MemberFacts._fields
 
 
 def devices_text(devices: Iterable[str]) -> str:
@@ -106,14 +93,14 @@ def household_values(facts: HouseholdFacts) -> dict[str, Any]:
 
 
 def member_values(m: MemberFacts) -> dict[str, Any]:
-    return {name: getattr(m, name) for name in MEMBER_FIELDS}
+    return m._asdict()
 
 
 MEMBER_INSERT_COLUMNS = ("household_id", "position", *MEMBER_FIELDS)
 
 
 def members_from_orm(members: Sequence[Member]) -> tuple[MemberFacts, ...]:
-    return tuple(MemberFacts(**{name: getattr(m, name) for name in MEMBER_FIELDS}) for m in members)
+    return tuple(MemberFacts(*(getattr(m, name) for name in MEMBER_FIELDS)) for m in members)
 
 
 def facts_from_orm(h: Household, village_name: str) -> HouseholdFacts:

@@ -33,7 +33,6 @@ from app.household_rows import (
     MEMBER_INSERT_COLUMNS,
     household_values,
     iter_commune_households,
-    member_values,
 )
 from app.jobs import IsCancelled, Progress, Ticker, collector_paused
 from app.rounds import current_round
@@ -41,7 +40,7 @@ from app.snapshots import VERSION_COLUMNS, version_row
 from app.validation import ERROR, Problem
 from models import Assessment, Commune, Household, HouseholdVersion, Member, Village
 from models.base import utcnow
-from models.bulk import insert_rows, reserve_ids, update_rows
+from models.bulk import date_param, insert_rows, reserve_ids, update_rows
 
 
 @dataclass(frozen=True)
@@ -249,6 +248,7 @@ class _Plan:
         )
 
     def write(self, conn: Connection) -> None:
+        now = date_param(conn, self.now)  # converted once, not per row
         ids = reserve_ids(conn, Household, len(self.new))
         household_rows, version_rows, members = [], [], []
         for household_id, (facts, village_id) in zip(ids, self.new, strict=True):
@@ -259,12 +259,12 @@ class _Plan:
                     self.commune_id,
                     village_id,
                     1,
-                    self.now,
-                    self.now,
+                    now,
+                    now,
                     *(values[c] for c in HOUSEHOLD_FACT_COLUMNS),
                 )
             )
-            row, digest = version_row(household_id, 1, facts, self.username, self.now)
+            row, digest = version_row(household_id, 1, facts, self.username, now)
             version_rows.append(row)
             members.append((household_id, facts))
             self.events.append(
@@ -272,7 +272,7 @@ class _Plan:
                     "household.create", "household", facts.id, {"version": 1, "sha256": digest}
                 )
             )
-        insert_rows(conn, Household, HOUSEHOLD_INSERT_COLUMNS, household_rows)
+        insert_rows(conn, Household, HOUSEHOLD_INSERT_COLUMNS, household_rows, dates_ready=True)
         self.created_ids = ids
         updates = []
         for household_id, version, facts, village_id in self.changed:
@@ -281,26 +281,24 @@ class _Plan:
                 (
                     village_id,
                     version,
-                    self.now,
+                    now,
                     *(values[c] for c in HOUSEHOLD_FACT_COLUMNS),
                     household_id,
                 )
             )
-            version_rows.append(
-                version_row(household_id, version, facts, self.username, self.now)[0]
-            )
+            version_rows.append(version_row(household_id, version, facts, self.username, now)[0])
             members.append((household_id, facts))
-        update_rows(conn, Household, "id", HOUSEHOLD_UPDATE_COLUMNS, updates)
+        update_rows(conn, Household, "id", HOUSEHOLD_UPDATE_COLUMNS, updates, dates_ready=True)
         if updates:
             conn.execute(delete(Member).where(Member.household_id.in_([u[-1] for u in updates])))
         self.updated = len(updates)
-        insert_rows(conn, HouseholdVersion, VERSION_COLUMNS, version_rows)
+        insert_rows(conn, HouseholdVersion, VERSION_COLUMNS, version_rows, dates_ready=True)
         insert_rows(
             conn,
             Member,
             MEMBER_INSERT_COLUMNS,
             [
-                (household_id, position, *member_values(m).values())
+                (household_id, position, *m)
                 for household_id, facts in members
                 for position, m in enumerate(facts.members)
             ],
