@@ -61,9 +61,8 @@ def db(db_path: Path) -> Iterator[Database]:
     database.dispose()
 
 
-@pytest.fixture
-def commune_db(db: Database) -> Database:
-    """A database with Xã Ea Ly, two villages (one urban) and an open round on REFERENCE_DATE."""
+def with_test_commune(db: Database) -> Database:
+    """Add Xã Ea Ly, two villages (one urban) and an open round on REFERENCE_DATE to `db`."""
     with db.sessions.begin() as session:
         create_commune(
             session,
@@ -74,6 +73,11 @@ def commune_db(db: Database) -> Database:
             "VN-MPS-2022-2025",
         )
     return db
+
+
+@pytest.fixture
+def commune_db(db: Database) -> Database:
+    return with_test_commune(db)
 
 
 @pytest.fixture(scope="session")
@@ -115,13 +119,4 @@ def any_db(request: pytest.FixtureRequest) -> Database:
 
 @pytest.fixture
 def any_commune_db(any_db: Database) -> Database:
-    with any_db.sessions.begin() as session:
-        create_commune(
-            session,
-            OFFICER,
-            "22237",
-            [VillageSpec("Thôn 1", "rural"), VillageSpec("Khu phố Chợ", "urban")],
-            REFERENCE_DATE,
-            "VN-MPS-2022-2025",
-        )
-    return any_db
+    return with_test_commune(any_db)
