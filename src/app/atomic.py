@@ -30,7 +30,7 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    _sync_dir(path.parent)
+    sync_dir(path.parent)
 
 
 def write_bytes(path: Path, data: bytes) -> None:
@@ -38,7 +38,7 @@ def write_bytes(path: Path, data: bytes) -> None:
         fh.write(data)
 
 
-def _sync_dir(directory: Path) -> None:
+def sync_dir(directory: Path) -> None:
     if os.name != "posix":  # Windows cannot open a directory; NTFS journals the rename itself
         return
     fd = os.open(directory, os.O_RDONLY)

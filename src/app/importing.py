@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, select
 from sqlalchemy.orm import Session
 
-from app import audit
+from app import audit, backups
 from app.actor import Actor
 from app.admin_units import commune_by_code
 from app.changes import diff
@@ -41,6 +41,7 @@ from app.validation import ERROR, Problem
 from models import Assessment, Commune, Household, HouseholdVersion, Member, Village
 from models.base import utcnow
 from models.bulk import date_param, insert_rows, reserve_ids, update_rows
+from models.database import Database
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,35 @@ def import_file(
         progress=progress,
         cancelled=cancelled,
     )
+
+
+def import_file_into(
+    db: Database,
+    actor: Actor,
+    path: Path,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
+) -> ImportResult:
+    """The import as the officer starts it: read and validate the file, back up the database
+    (a file that is refused costs no backup), then write everything in one transaction."""
+    document, digest = read_import_file(path)
+    if db.path is not None and find_commune_in(db) is not None:
+        backups.backup_database(db, "import")
+    with db.sessions.begin() as session:
+        return import_document(
+            session,
+            actor,
+            document,
+            source=path.name,
+            sha256=digest,
+            progress=progress,
+            cancelled=cancelled,
+        )
+
+
+def find_commune_in(db: Database) -> Commune | None:
+    with db.sessions() as session:
+        return find_commune(session)
 
 
 def _commune_for(

@@ -9,18 +9,32 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
+
+from models.sqlite_file import cipher_module
 
 # How long a connection waits for another writer before giving up, in milliseconds. Long enough
 # for a background import to commit, short enough that a stuck lock is reported, not hung on.
 BUSY_TIMEOUT_MS = 10_000
 
 
-def to_url(target: str | Path) -> URL:
-    """A file path becomes a SQLite URL; anything with "://" is taken as a SQLAlchemy URL."""
+def to_url(target: str | Path, passphrase: str | None = None) -> URL:
+    """A file path becomes a SQLite URL; anything with "://" is taken as a SQLAlchemy URL.
+
+    With a passphrase, a SQLite file is opened through SQLCipher (`sqlite+pysqlcipher`): the
+    whole file, its WAL and its journal are encrypted (see models/sqlite_file.py).
+    """
     text = str(target)
-    if "://" in text:
-        return make_url(text)
-    return make_url(f"sqlite:///{Path(text).expanduser().resolve()}")
+    url = (
+        make_url(text)
+        if "://" in text
+        else make_url(f"sqlite:///{Path(text).expanduser().resolve()}")
+    )
+    if passphrase is not None and url.get_backend_name() == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            raise ValueError("an encrypted database must be a file")
+        url = url.set(drivername="sqlite+pysqlcipher", password=passphrase)
+    return url
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -45,6 +59,11 @@ def _sqlite_begin(conn: Any) -> None:
 
 def create_db_engine(url: URL, **kwargs: Any) -> Engine:
     if url.get_backend_name() == "sqlite":
+        if url.get_driver_name() == "pysqlcipher":
+            cipher_module()  # silences SQLCipher's own stderr log before the first connection
+            # The dialect's default, one connection per thread, never closes connections of
+            # finished worker threads; a file database wants the same pool as plain SQLite.
+            kwargs.setdefault("poolclass", QueuePool)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -59,6 +78,14 @@ class Database:
     url: URL
     engine: Engine
     sessions: sessionmaker[Session]
+
+    @property
+    def encrypted(self) -> bool:
+        return self.url.get_driver_name() == "pysqlcipher"
+
+    @property
+    def passphrase(self) -> str | None:
+        return self.url.password if self.encrypted else None
 
     @property
     def is_sqlite(self) -> bool:
@@ -78,8 +105,8 @@ class Database:
         self.engine.dispose()
 
 
-def connect(target: str | Path, **kwargs: Any) -> Database:
-    url = to_url(target)
+def connect(target: str | Path, passphrase: str | None = None, **kwargs: Any) -> Database:
+    url = to_url(target, passphrase)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_db_engine(url, **kwargs)

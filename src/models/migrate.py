@@ -45,15 +45,17 @@ def needs_upgrade(engine: Engine) -> bool:
     return current_revision(engine) != head_revision()
 
 
+def is_known(revision: str) -> bool:
+    """True when this app's migrations include `revision` (so the file is not from a newer app)."""
+    try:
+        return ScriptDirectory.from_config(_config()).get_revision(revision) is not None
+    except CommandError:  # an id this app has never heard of
+        return False
+
+
 def _revision_known(engine: Engine) -> None:
     current = current_revision(engine)
-    if current is None:
-        return
-    try:
-        known = ScriptDirectory.from_config(_config()).get_revision(current)
-    except CommandError:  # an id this app has never heard of
-        known = None
-    if known is None:
+    if current is not None and not is_known(current):
         raise SchemaTooNew(current)
 
 

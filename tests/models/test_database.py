@@ -59,7 +59,8 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
     path.write_bytes(b"this is not a database" * 100)
     with pytest.raises(DatabaseError) as err:
         open_database(path)
-    assert err.value.key == "db.unreadable"
+    assert err.value.key == "db.damaged_no_backup"
+    assert path.read_bytes() == b"this is not a database" * 100
 
 
 def test_foreign_keys_enforced(db: Database) -> None:

@@ -15,7 +15,7 @@ from app.demo import DEMO_COMMUNE, generate, villages
 from app.errors import RaSoatError
 from app.exchange_read import ExchangeDocument
 from app.exporting import commune_ref, export_file
-from app.importing import import_document, import_file
+from app.importing import import_document, import_file_into
 from app.rounds import current_round
 from app.standards import available_packs, get_pack
 from models.database import Database
@@ -87,6 +87,7 @@ def init(ctx: CliContext, args: argparse.Namespace) -> int:
             standard=review_round.standard_id,
             reference_date=review_round.reference_date.isoformat(),
         )
+    _say_encryption(ctx, db)
     return 0
 
 
@@ -121,13 +122,20 @@ def demo(ctx: CliContext, args: argparse.Namespace) -> int:
     db = ctx.database()
     create_demo(db, ctx.actor, args.households, args.seed, args.reference_date)
     ctx.say("cli.demo_done", households=args.households, seed=args.seed, db=db.describe())
+    _say_encryption(ctx, db)
     return 0
 
 
+def _say_encryption(ctx: CliContext, db: Database) -> None:
+    """Whether the personal data in the file is protected, said every time a database is made."""
+    if db.encrypted:
+        ctx.say("cli.db_encrypted", db=db.describe())
+    elif db.is_sqlite:
+        ctx.say("cli.db_not_encrypted", db=db.describe())
+
+
 def import_(ctx: CliContext, args: argparse.Namespace) -> int:
-    db = ctx.database()
-    with db.sessions.begin() as session:
-        result = import_file(session, ctx.actor, args.file)
+    result = import_file_into(ctx.database(), ctx.actor, args.file)
     ctx.print_problems(result.warnings)
     ctx.say(
         "cli.import_done",
