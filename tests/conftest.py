@@ -35,6 +35,7 @@ def _isolated_home(
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("RASOAT_HOME", str(home))
     monkeypatch.setenv("RASOAT_USER", "tester")
+    monkeypatch.delenv("RASOAT_PASSPHRASE", raising=False)  # a developer's own must not leak in
 
 
 @pytest.fixture(scope="session")
