@@ -302,7 +302,7 @@ def _classify_round(
         if household_id in existing:
             updates.append((*values, existing[household_id]))
         else:
-            inserts.append((review_round.id, household_id, "listed", False, *values))
+            inserts.append((review_round.id, household_id, "none", False, *values))
         ticker.tick(n)
     ticker.check()
     update_rows(conn, Assessment, "id", RESULT_COLUMNS, updates, dates_ready=True)

@@ -351,7 +351,7 @@ def _ensure_villages(
 
 
 def _list_in_round(session: Session, commune: Commune, household_ids: list[int]) -> None:
-    """New households join the current round as "listed", waiting to be classified."""
+    """New households join the current round, waiting to be classified (not under review)."""
     if not household_ids:
         return
     review_round = current_round(session, commune)
@@ -371,5 +371,5 @@ def _list_in_round(session: Session, commune: Commune, household_ids: list[int])
             "final",
             "updated_at",
         ),
-        [(review_round.id, hid, "listed", "", 0, 0, 0, 0, False, now) for hid in household_ids],
+        [(review_round.id, hid, "none", "", 0, 0, 0, 0, False, now) for hid in household_ids],
     )

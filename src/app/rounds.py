@@ -1,22 +1,54 @@
-"""Review rounds: which one is current, and creating one with its reference date and standard."""
+"""Review rounds: which one is current, and creating one from the previous round's lists.
+
+A periodic round runs from 1 September to 14 December; an in-year round runs monthly from the
+15th for 15 days (the dates are data: resources/workflow/procedure.json). A new round starts from
+the lists the previous round ended with: poor and near-poor households are carried over, and in a
+periodic round they are listed for review straight away (their register facts pre-fill the
+survey). Applications (Mẫu 01) and exit requests (Mẫu 04) are added with app.workflow.listing.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import audit
 from app.actor import Actor
 from app.errors import RaSoatError
 from app.standards import get_pack, pack_for_date
-from models import Commune, ReviewRound, Setting
+from app.workflow.procedure import procedure
+from models import Assessment, Commune, ReviewRound, Setting
+from models.base import utcnow
+from models.bulk import insert_rows
 
 CURRENT_ROUND_KEY = "round.current"
-# The periodic review runs from 1 September to 14 December (domain README §3).
-PERIODIC_START = (9, 1)
-PERIODIC_END = (12, 14)
+KINDS = ("periodic", "in_year")
+# The lists a round carries over, and those of them reviewed again in a periodic round.
+CARRIED_LISTS = ("poor", "near_poor", "average")
+REVIEWED_LISTS = ("poor", "near_poor")
+# Steps in which a household's review is finished, whatever its track.
+FINISHED_STEPS = ("none", "decided", "certified", "not_eligible")
+
+
+def round_period(kind: str, reference_date: date, month: int | None = None) -> tuple[date, date]:
+    """First and last day of a round of `kind` in the reference date's year."""
+    periods = procedure().periods
+    year = reference_date.year
+    if kind == "periodic":
+        starts = date.fromisoformat(f"{year}-{periods['periodic_starts'].value}")
+        return starts, date.fromisoformat(f"{year}-{periods['periodic_ends'].value}")
+    if kind == "in_year":
+        starts = date(year, month or reference_date.month, int(periods["in_year_start_day"].value))
+        return starts, starts + timedelta(days=int(periods["in_year_limit_days"].value) - 1)
+    raise RaSoatError("round.kind_unknown", kind=kind)
+
+
+def _label(kind: str, starts: date) -> str:
+    if kind == "periodic":
+        return f"Rà soát định kỳ năm {starts.year}"
+    return f"Rà soát thường xuyên tháng {starts.month:02d}/{starts.year}"
 
 
 def create_round(
@@ -26,22 +58,23 @@ def create_round(
     reference_date: date,
     standard_id: str | None = None,
     kind: str = "periodic",
+    month: int | None = None,
 ) -> ReviewRound:
+    """Open a new round (it becomes the current one) from the previous round's lists.
+
+    Refused while the previous round still has households whose review is not finished.
+    """
     pack = get_pack(standard_id) if standard_id else pack_for_date(reference_date)
-    year = reference_date.year
-    if kind == "periodic":
-        starts, ends = date(year, *PERIODIC_START), date(year, *PERIODIC_END)
-        label = f"Rà soát định kỳ năm {year}"
-        month = None
-    else:
-        raise RaSoatError("round.kind_unknown", kind=kind)
+    starts, ends = round_period(kind, reference_date, month)
     previous = current_round_or_none(session, commune)
+    if previous is not None:
+        _check_finished(session, previous)
     review_round = ReviewRound(
         commune_id=commune.id,
         kind=kind,
-        label=label,
-        year=year,
-        month=month,
+        label=_label(kind, starts),
+        year=starts.year,
+        month=starts.month if kind == "in_year" else None,
         reference_date=reference_date,
         standard_id=pack.id,
         starts_on=starts,
@@ -50,6 +83,9 @@ def create_round(
     )
     session.add(review_round)
     session.flush()
+    carried = _carry_over(session, previous, review_round) if previous else {}
+    if previous is not None:
+        previous.status = "closed"
     _set_current(session, review_round)
     audit.record(
         session,
@@ -57,11 +93,93 @@ def create_round(
         "round.create",
         "round",
         str(review_round.id),
-        label=label,
+        label=review_round.label,
+        kind=kind,
+        starts_on=starts.isoformat(),
+        ends_on=ends.isoformat(),
         reference_date=reference_date.isoformat(),
         standard=pack.id,
+        previous=previous.id if previous else None,
+        carried=carried,
     )
     return review_round
+
+
+def _check_finished(session: Session, review_round: ReviewRound) -> None:
+    unfinished = session.scalar(
+        select(func.count())
+        .select_from(Assessment)
+        .where(
+            Assessment.round_id == review_round.id,
+            Assessment.basis.is_not(None),
+            Assessment.step.not_in(FINISHED_STEPS),
+        )
+    )
+    if unfinished:
+        raise RaSoatError("round.unfinished", label=review_round.label, count=unfinished)
+
+
+def end_lists(session: Session, review_round: ReviewRound) -> dict[int, str]:
+    """household id → the list it is on at the end of `review_round` (only households on one):
+    the chairman's decision where there is one, else the list it started the round on."""
+    rows = session.execute(
+        select(
+            Assessment.household_id,
+            func.coalesce(Assessment.decided_class, Assessment.start_class),
+        ).where(Assessment.round_id == review_round.id)
+    )
+    return {hid: cls for hid, cls in rows if cls in CARRIED_LISTS}
+
+
+def _carry_over(session: Session, previous: ReviewRound, new: ReviewRound) -> dict[str, int]:
+    lists = end_lists(session, previous)
+    reviewed = new.kind == "periodic"
+    rows = []
+    counts: dict[str, int] = {}
+    now = utcnow()
+    for hid, cls in sorted(lists.items()):
+        review = reviewed and cls in REVIEWED_LISTS
+        rows.append(
+            (
+                new.id,
+                hid,
+                "listed" if review else "none",
+                "list" if review else None,
+                "standard" if review else None,
+                cls,
+                new.starts_on if review else None,
+                "",
+                0,
+                0,
+                0,
+                0,
+                False,
+                now,
+            )
+        )
+        counts[cls] = counts.get(cls, 0) + 1
+    insert_rows(
+        session.connection(),
+        Assessment,
+        (
+            "round_id",
+            "household_id",
+            "step",
+            "basis",
+            "track",
+            "start_class",
+            "step_on",
+            "deprived",
+            "deprived_count",
+            "error_count",
+            "warning_count",
+            "unconfirmed_warnings",
+            "final",
+            "updated_at",
+        ),
+        rows,
+    )
+    return counts
 
 
 def _set_current(session: Session, review_round: ReviewRound) -> None:

@@ -5,18 +5,36 @@ from models.base import Base
 from models.commune import Commune, Setting, Village
 from models.household import Household, HouseholdVersion, Member, WarningConfirmation
 from models.review import Application, Assessment, ReviewRound
+from models.users import User
+from models.workflow import (
+    AssessmentStep,
+    Complaint,
+    MeetingGroup,
+    MeetingGroupHousehold,
+    Posting,
+    RoundDocument,
+    VillageMeeting,
+)
 
 __all__ = [
     "Application",
     "Assessment",
+    "AssessmentStep",
     "AuditEvent",
     "Base",
     "Commune",
+    "Complaint",
     "Household",
     "HouseholdVersion",
+    "MeetingGroup",
+    "MeetingGroupHousehold",
     "Member",
+    "Posting",
     "ReviewRound",
+    "RoundDocument",
     "Setting",
+    "User",
     "Village",
+    "VillageMeeting",
     "WarningConfirmation",
 ]

@@ -41,7 +41,35 @@ class Assessment(Base):
     household_id: Mapped[int] = mapped_column(
         ForeignKey("households.id", ondelete="CASCADE"), index=True
     )
-    step: Mapped[str] = mapped_column(String(24), default="listed")
+    # The review step (app/workflow); "none" while the household is only classified, not under
+    # review in this round (not on a list, no application).
+    step: Mapped[str] = mapped_column(String(24), default="none")
+    # Why it is under review: "list" (carried over from the poor / near-poor lists),
+    # "application" (Mẫu 01) or "exit_request" (Mẫu 04); None when it is not under review.
+    basis: Mapped[str | None] = mapped_column(String(16))
+    # Which procedure it follows (resources/workflow/procedure.json): "standard" or "average".
+    track: Mapped[str | None] = mapped_column(String(12))
+    # The official list it was on when the round started ("poor", "near_poor", "average"), the
+    # class the review proposes for the decision, and the class in the chairman's decision
+    # ("none" = on no list). The lists carry on unchanged until a decision changes them.
+    start_class: Mapped[str | None] = mapped_column(String(12), index=True)
+    proposed_class: Mapped[str | None] = mapped_column(String(12))
+    decided_class: Mapped[str | None] = mapped_column(String(12))
+    # "moved_in" (joined the lists from another commune) or "left" (moved away, died, merged):
+    # the "other" columns of the movement reports.
+    change_kind: Mapped[str | None] = mapped_column(String(12))
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="SET NULL")
+    )
+    step_on: Mapped[date | None]
+    posting_id: Mapped[int | None] = mapped_column(ForeignKey("postings.id", ondelete="SET NULL"))
+    posting_ends_on: Mapped[date | None]
+    decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("round_documents.id", ondelete="SET NULL")
+    )
+    certificate_no: Mapped[str | None] = mapped_column(String(40))
+    certificate_on: Mapped[date | None]
+    not_eligible_reason: Mapped[str | None] = mapped_column(Text)
     standard_id: Mapped[str | None] = mapped_column(String(32))
     standard_revision: Mapped[int | None]
     reference_date: Mapped[date | None]
@@ -86,5 +114,7 @@ class Application(Base):
     # Phiếu A: how many of the 9 criteria the paper form ticked (None until screened).
     phieu_a_count: Mapped[int | None]
     phieu_a_criteria: Mapped[str] = mapped_column(String(40), default="")
+    # What Mẫu 01 asks for: "poor", "near_poor" or "average" (farm households); None on Mẫu 04.
+    requested_class: Mapped[str | None] = mapped_column(String(12))
     status: Mapped[str] = mapped_column(String(20), default="received")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
