@@ -20,11 +20,20 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from app.actor import Actor
 from app.communes import VillageSpec, create_commune
 from app.storage import open_database
+from app.users import bootstrap_administrator, create_user
 from models.database import Database
 from tests.postgres_server import PostgresServer
 
 REFERENCE_DATE = date(2026, 11, 15)
 OFFICER = Actor("officer1", "officer", "Cán bộ Một")
+REVIEWER = Actor("reviewer1", "reviewer", "Rà soát viên Một")
+CHAIRMAN = Actor("chairman1", "chairman", "Chủ tịch Một")
+ADMIN = Actor("admin1", "administrator", "Quản trị Một")
+# "tester" is who the CLI signs in as in tests (RASOAT_USER below), an officer.
+TESTER = Actor("tester", "officer", "Người thử")
+ACCOUNTS = (OFFICER, REVIEWER, CHAIRMAN, ADMIN, TESTER)
+# The password of every account the tests create, and what the CLI signs in with.
+TEST_PASSWORD = "mật-khẩu-thử-nghiệm"
 
 
 @pytest.fixture(autouse=True)
@@ -35,6 +44,8 @@ def _isolated_home(
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("RASOAT_HOME", str(home))
     monkeypatch.setenv("RASOAT_USER", "tester")
+    monkeypatch.setenv("RASOAT_PASSWORD", TEST_PASSWORD)
+    monkeypatch.setenv("RASOAT_NEW_PASSWORD", TEST_PASSWORD)
     monkeypatch.delenv("RASOAT_PASSPHRASE", raising=False)  # a developer's own must not leak in
 
 
@@ -42,6 +53,11 @@ def _isolated_home(
 def template_db_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "template.sqlite"
     db = open_database(path)
+    with db.sessions.begin() as session:  # the accounts every test database starts with
+        admin = bootstrap_administrator(session, ADMIN.username, TEST_PASSWORD, ADMIN.label)
+        for a in ACCOUNTS:
+            if a is not ADMIN:
+                create_user(session, admin, a.username, TEST_PASSWORD, a.role, a.label)
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.dispose()

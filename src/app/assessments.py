@@ -20,6 +20,7 @@ from app.classify import Classification, Classifier
 from app.facts import HouseholdFacts
 from app.household_rows import iter_commune_households
 from app.jobs import IsCancelled, Progress, Ticker, collector_paused
+from app.permissions import require
 from app.standards import get_pack
 from app.validation import ERROR, WARNING, Problem, Validator
 from models import Assessment, Commune, Household, Member, ReviewRound, WarningConfirmation
@@ -247,6 +248,7 @@ def classify_round(
     Runs in the caller's transaction; if `cancelled()` turns true the job raises JobCancelled before
     anything is written, so the caller's rollback leaves the database as it was.
     """
+    require(session, actor, "round.classify")
     with collector_paused():
         return _classify_round(session, actor, commune, review_round, progress, cancelled)
 

@@ -14,7 +14,8 @@ from app.actor import Actor
 from app.admin_units import commune_by_code
 from app.errors import RaSoatError
 from app.facts import AREAS
-from app.rounds import create_round
+from app.permissions import require
+from app.rounds import start_round
 from app.textnorm import nfc
 from models import Commune, Village
 
@@ -48,6 +49,7 @@ def create_commune(
     standard_id: str | None = None,
 ) -> Commune:
     """Create the commune from the official list, its villages and an open periodic round."""
+    require(session, actor, "commune.create")
     if session.scalar(select(func.count()).select_from(Commune)):
         raise RaSoatError("commune.already_exists")
     unit = commune_by_code(code)
@@ -69,8 +71,8 @@ def create_commune(
         province=commune.province_name,
     )
     for spec in villages:
-        add_village(session, actor, commune, spec)
-    create_round(
+        insert_village(session, actor, commune, spec)
+    start_round(
         session,
         actor,
         commune,
@@ -81,6 +83,14 @@ def create_commune(
 
 
 def add_village(session: Session, actor: Actor, commune: Commune, spec: VillageSpec) -> Village:
+    """An officer adds a village to the commune."""
+    require(session, actor, "village.add")
+    return insert_village(session, actor, commune, spec)
+
+
+def insert_village(session: Session, actor: Actor, commune: Commune, spec: VillageSpec) -> Village:
+    """Add a village as part of an operation the caller has already authorised (a household
+    saved or imported with a village not yet in the list)."""
     name = nfc(spec.name)
     if not name:
         raise RaSoatError("village.name_missing")

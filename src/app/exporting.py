@@ -15,6 +15,7 @@ from app.exchange_read import Commune as CommuneRef
 from app.exchange_write import document_dict, dumps
 from app.household_rows import iter_commune_households
 from app.jobs import IsCancelled, Progress, Ticker
+from app.permissions import require
 from app.rounds import current_round
 from models import Assessment, Commune
 
@@ -77,6 +78,7 @@ def export_file(
     cancelled: IsCancelled | None = None,
 ) -> int:
     """Write the export atomically (old file or new file, never half); returns the count."""
+    require(session, actor, "household.export")
     document = export_document(session, progress, cancelled)
     atomic.write_bytes(out, dumps(document))
     count = len(document["households"])

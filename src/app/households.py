@@ -24,11 +24,12 @@ from app.assessments import (
     store_assessment,
 )
 from app.changes import diff
-from app.communes import VillageSpec, add_village
+from app.communes import VillageSpec, insert_village
 from app.errors import InvalidData, NotFound, RaSoatError
 from app.exchange_write import household_dict
 from app.facts import HouseholdFacts
 from app.household_rows import facts_from_orm, household_values, member_values
+from app.permissions import require
 from app.rounds import current_round
 from app.snapshots import VERSION_COLUMNS, version_row
 from app.textnorm import nfc
@@ -125,6 +126,7 @@ def save_household(
     Raises InvalidData (errors), UnconfirmedWarnings, or StaleEdit (someone saved this household
     after the editor loaded it); in each case nothing is written.
     """
+    require(session, actor, "household.edit")
     facts = _normalised(facts)
     existing = session.scalar(
         select(Household)
@@ -204,7 +206,7 @@ def _apply(
         select(Village).where(Village.commune_id == commune.id, Village.name == facts.village)
     )
     if village is None:
-        village = add_village(session, actor, commune, VillageSpec(facts.village, facts.area))
+        village = insert_village(session, actor, commune, VillageSpec(facts.village, facts.area))
     for key, value in household_values(facts).items():
         setattr(household, key, value)
     household.village_id = village.id
@@ -252,6 +254,7 @@ def _store_confirmations(
 
 
 def delete_household(session: Session, actor: Actor, commune: Commune, code: str) -> None:
+    require(session, actor, "household.delete")
     household = load_household(session, commune, code)
     old = household_dict(household_facts(session, household))
     session.execute(delete(Household).where(Household.id == household.id))

@@ -21,7 +21,7 @@ from app import audit, backups
 from app.actor import Actor
 from app.admin_units import commune_by_code
 from app.changes import diff
-from app.communes import VillageSpec, add_village, create_commune, find_commune
+from app.communes import VillageSpec, create_commune, find_commune, insert_village
 from app.errors import InvalidData, RaSoatError
 from app.exchange_read import ExchangeDocument, decode, parse_document
 from app.exchange_write import household_dict
@@ -35,6 +35,7 @@ from app.household_rows import (
     iter_commune_households,
 )
 from app.jobs import IsCancelled, Progress, Ticker, collector_paused
+from app.permissions import require
 from app.rounds import current_round
 from app.snapshots import VERSION_COLUMNS, version_row
 from app.validation import ERROR, Problem
@@ -72,6 +73,7 @@ def import_file(
     progress: Progress | None = None,
     cancelled: IsCancelled | None = None,
 ) -> ImportResult:
+    require(session, actor, "household.import")  # before reading: the file may be large
     document, digest = read_import_file(path)
     return import_document(
         session,
@@ -177,6 +179,7 @@ def import_document(
     progress: Progress | None = None,
     cancelled: IsCancelled | None = None,
 ) -> ImportResult:
+    require(session, actor, "household.import")
     with collector_paused():
         return _import_document(session, actor, document, source, sha256, progress, cancelled)
 
@@ -344,7 +347,7 @@ def _ensure_villages(
     }
     for facts in households:
         if facts.village not in ids:
-            ids[facts.village] = add_village(
+            ids[facts.village] = insert_village(
                 session, actor, commune, VillageSpec(facts.village, facts.area)
             ).id
     return ids

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.actor import Actor
 from app.errors import RaSoatError
+from app.permissions import require
 from app.standards import get_pack, pack_for_date
 from app.workflow.procedure import procedure
 from models import Assessment, Commune, ReviewRound, Setting
@@ -64,6 +65,21 @@ def create_round(
 
     Refused while the previous round still has households whose review is not finished.
     """
+    require(session, actor, "round.manage")
+    return start_round(session, actor, commune, reference_date, standard_id, kind, month)
+
+
+def start_round(
+    session: Session,
+    actor: Actor,
+    commune: Commune,
+    reference_date: date,
+    standard_id: str | None = None,
+    kind: str = "periodic",
+    month: int | None = None,
+) -> ReviewRound:
+    """create_round without the permission check, for operations that made their own (the
+    first round of a new commune)."""
     pack = get_pack(standard_id) if standard_id else pack_for_date(reference_date)
     starts, ends = round_period(kind, reference_date, month)
     previous = current_round_or_none(session, commune)

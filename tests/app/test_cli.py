@@ -98,30 +98,44 @@ def test_unreadable_file_is_exit_1_in_plain_words(tmp_path: Path) -> None:
 
 def test_init_import_export_cycle(tmp_path: Path) -> None:
     db = str(tmp_path / "x.sqlite")
-    assert (
-        run(
-            "--db",
-            db,
-            "init",
-            "--commune",
-            "22237",
-            "--village",
-            "Thôn 3",
-            "--reference-date",
-            "2026-11-15",
-        )[0]
-        == 0
-    )
-    code, out, _ = run("--db", db, "import", write(tmp_path, contract_example()))
+    # The first `init` on an empty database creates its administrator (RASOAT_USER, "tester").
+    code, out, _ = run(
+        "--db", db, "init", "--commune", "22237", "--village", "Thôn 3",
+        "--reference-date", "2026-11-15",
+    )  # fmt: skip
+    assert code == 0 and "tester" in out
+    # The administrator manages accounts but does not enter data: an officer imports.
+    code, _, err = run("--db", db, "import", write(tmp_path, contract_example()))
+    assert code == 1 and "không có quyền: Nhập tệp dữ liệu hộ" in err
+    assert run("--db", db, "users", "add", "canbo", "--role", "officer")[0] == 0
+    code, out, _ = run("--db", db, "--user", "canbo", "import", write(tmp_path, contract_example()))
     assert code == 0 and "1 hộ mới" in out
-    code, out, _ = run("--db", db, "classify-all")
+    code, out, _ = run("--db", db, "--user", "canbo", "classify-all")
     assert code == 0 and "1 nghèo" in out
     target = tmp_path / "out.json"
-    assert run("--db", db, "export", "--format", "json", "--out", str(target))[0] == 0
+    assert run("--db", db, "--user", "canbo", "export", "--out", str(target))[0] == 0
     exported = json.loads(target.read_text("utf-8"))
     assert exported["households"][0]["members"] == contract_example()["households"][0]["members"]
     assert exported["households"][0]["status"]["class"] == "poor"
     assert run("--db", f"sqlite:///{db}", "audit", "verify")[0] == 0
+
+
+def test_cli_sign_in_refuses_a_wrong_password(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = str(tmp_path / "x.sqlite")
+    assert run("--db", db, "init", "--commune", "22237")[0] == 0
+    monkeypatch.setenv("RASOAT_PASSWORD", "not the password")
+    code, _, err = run("--db", db, "users", "list")
+    assert code == 1 and "Sai tên đăng nhập hoặc mật khẩu" in err
+    monkeypatch.delenv("RASOAT_PASSWORD")
+    code, _, err = run("--db", db, "users", "list")  # no terminal to ask in
+    assert code == 1 and "RASOAT_PASSWORD" in err
+
+
+def test_a_database_without_accounts_says_how_to_start(tmp_path: Path) -> None:
+    code, _, err = run("--db", str(tmp_path / "x.sqlite"), "classify-all")
+    assert code == 1 and "rasoat --user TÊN init" in err
 
 
 def test_init_with_unknown_commune_code(tmp_path: Path) -> None:
@@ -148,7 +162,7 @@ def test_demo_is_deterministic_for_a_seed(tmp_path: Path) -> None:
             == 0
         )
         target = tmp_path / f"{name}.json"
-        run("--db", db, "export", "--out", str(target))
+        assert run("--db", db, "--user", "canbo", "export", "--out", str(target))[0] == 0
         outputs.append(target.read_bytes())
     assert outputs[0] == outputs[1]
     households = json.loads(outputs[0])["households"]

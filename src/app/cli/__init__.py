@@ -49,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.environ.get("RASOAT_LANG", "vi"),
         help="ngôn ngữ thông báo: vi (mặc định) hoặc en",
     )
+    parser.add_argument(
+        "--user",
+        default=os.environ.get("RASOAT_USER") or None,
+        help="tên đăng nhập (mặc định: biến RASOAT_USER); mật khẩu lấy từ biến RASOAT_PASSWORD "
+        "hoặc được hỏi khi chạy trong cửa sổ dòng lệnh",
+    )
     sub = parser.add_subparsers(dest="command", metavar="LỆNH")
     gui = sub.add_parser("gui", help="mở ứng dụng trên màn hình")
     gui.set_defaults(handler=_run_gui)
@@ -70,7 +76,11 @@ def main(
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None) or _run_gui
     ctx = CliContext(
-        lang=args.lang, db_target=args.db, out=out or sys.stdout, err=err or sys.stderr
+        lang=args.lang,
+        db_target=args.db,
+        out=out or sys.stdout,
+        err=err or sys.stderr,
+        user=args.user,
     )
     try:
         return int(handler(ctx, args))

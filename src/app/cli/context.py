@@ -1,7 +1,15 @@
-"""What every command handler gets: the language, the database on demand, output helpers."""
+"""What every command handler gets: the language, the database on demand, the signed-in
+account, output helpers.
+
+Who acts: `--user NAME` (or RASOAT_USER) signs in with the password from RASOAT_PASSWORD, or
+typed at a prompt when the command runs in a terminal; never a command-line argument, which other
+users of the machine could read in the process list. A database without accounts must first get
+its administrator (`rasoat --user NAME init …`, `rasoat demo`, `rasoat users bootstrap NAME`).
+"""
 
 from __future__ import annotations
 
+import getpass
 import os
 import sys
 from collections.abc import Iterable
@@ -9,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from app.actor import Actor, command_line_actor
+from app.actor import Actor
 from app.errors import RaSoatError
 from app.i18n import tr
 from app.paths import default_database_path
@@ -24,11 +32,36 @@ class CliContext:
     db_target: str | None = None
     out: TextIO = field(default_factory=lambda: sys.stdout)
     err: TextIO = field(default_factory=lambda: sys.stderr)
+    user: str | None = None
     _db: Database | None = None
+    _actor: Actor | None = None
 
     @property
     def actor(self) -> Actor:
-        return command_line_actor()
+        """The signed-in account (signing in on first use)."""
+        if self._actor is None:
+            from app.users import has_users, sign_in
+
+            db = self.database()
+            with db.sessions() as session:
+                if not has_users(session):
+                    raise RaSoatError("auth.no_users")
+            if not self.user:
+                raise RaSoatError("auth.user_missing")
+            self._actor = sign_in(db.sessions, self.user, self.password())
+        return self._actor
+
+    def act_as(self, actor: Actor) -> None:
+        """Use `actor` from now on (the administrator a bootstrap has just created)."""
+        self._actor = actor
+
+    def password(self, variable: str = "RASOAT_PASSWORD", prompt: str = "Mật khẩu: ") -> str:
+        value = os.environ.get(variable)
+        if value:
+            return value
+        if sys.stdin is not None and sys.stdin.isatty():
+            return getpass.getpass(prompt)
+        raise RaSoatError("auth.password_missing", variable=variable)
 
     @property
     def passphrase(self) -> str | None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import os
+import secrets
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -12,12 +14,14 @@ from app.assessments import classify_round
 from app.cli.context import CliContext
 from app.communes import VillageSpec, create_commune, only_commune
 from app.demo import DEMO_COMMUNE, generate, villages
+from app.demo_accounts import DEMO_ACCOUNTS, create_demo_accounts
 from app.errors import RaSoatError
 from app.exchange_read import ExchangeDocument
 from app.exporting import commune_ref, export_file
 from app.importing import import_document, import_file_into
 from app.rounds import current_round
 from app.standards import available_packs, get_pack
+from app.users import bootstrap_administrator, has_users
 from models.database import Database
 
 
@@ -48,6 +52,9 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--standard", help="mã gói chuẩn nghèo (mặc định: chuẩn áp dụng vào ngày tham chiếu)"
     )
+    p.add_argument(
+        "--admin-name", default="", help="họ tên quản trị viên đầu tiên (khi tạo tài khoản)"
+    )
     p.set_defaults(handler=init)
 
     p = sub.add_parser("demo", help="tạo một xã mẫu với dữ liệu giả lập")
@@ -72,11 +79,31 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=standards)
 
 
-def init(ctx: CliContext, args: argparse.Namespace) -> int:
+def bootstrap_if_needed(ctx: CliContext, password: str, display_name: str = "") -> bool:
+    """On a database without accounts, create the first administrator (`--user`, default
+    "admin") with `password` and act as it. Returns whether it did."""
     db = ctx.database()
     with db.sessions.begin() as session:
+        if has_users(session):
+            return False
+        username = ctx.user or "admin"
+        ctx.act_as(bootstrap_administrator(session, username, password, display_name))
+    ctx.say("cli.admin_created", username=username)
+    return True
+
+
+def init(ctx: CliContext, args: argparse.Namespace) -> int:
+    db = ctx.database()
+    with db.sessions() as session:
+        fresh = not has_users(session)
+    if fresh:
+        if not ctx.user:
+            raise RaSoatError("auth.no_users")
+        bootstrap_if_needed(ctx, ctx.password(), args.admin_name)
+    actor = ctx.actor
+    with db.sessions.begin() as session:
         commune = create_commune(
-            session, ctx.actor, args.commune, args.village, args.reference_date, args.standard
+            session, actor, args.commune, args.village, args.reference_date, args.standard
         )
         review_round = current_round(session, commune)
         ctx.say(
@@ -117,10 +144,23 @@ def create_demo(
 
 
 def demo(ctx: CliContext, args: argparse.Namespace) -> int:
+    """The demo commune; on a database without accounts, also an administrator and one account
+    per role (see app/demo_accounts.py), all with the password from RASOAT_PASSWORD or, if it
+    is not set, a generated one that is printed once."""
     if args.households < 0:
         raise RaSoatError("cli.bad_count", value=args.households)
     db = ctx.database()
-    create_demo(db, ctx.actor, args.households, args.seed, args.reference_date)
+    password = os.environ.get("RASOAT_PASSWORD") or secrets.token_urlsafe(9)
+    if not bootstrap_if_needed(ctx, password):
+        actor = ctx.actor  # accounts exist: whoever signs in makes the demo
+    else:
+        with db.sessions.begin() as session:
+            actor = create_demo_accounts(session, ctx.actor, password)["officer"]
+        names = ", ".join(f"{u} ({r})" for u, r, _ in DEMO_ACCOUNTS)
+        ctx.say("cli.demo_accounts", accounts=names)
+        if not os.environ.get("RASOAT_PASSWORD"):
+            ctx.say("cli.demo_password", password=password)
+    create_demo(db, actor, args.households, args.seed, args.reference_date)
     ctx.say("cli.demo_done", households=args.households, seed=args.seed, db=db.describe())
     _say_encryption(ctx, db)
     return 0
@@ -134,8 +174,12 @@ def _say_encryption(ctx: CliContext, db: Database) -> None:
         ctx.say("cli.db_not_encrypted", db=db.describe())
 
 
+# Handlers sign in (ctx.actor) before they open their transaction: signing in writes too.
+
+
 def import_(ctx: CliContext, args: argparse.Namespace) -> int:
-    result = import_file_into(ctx.database(), ctx.actor, args.file)
+    actor = ctx.actor
+    result = import_file_into(ctx.database(), actor, args.file)
     ctx.print_problems(result.warnings)
     ctx.say(
         "cli.import_done",
@@ -148,18 +192,18 @@ def import_(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def export(ctx: CliContext, args: argparse.Namespace) -> int:
-    db = ctx.database()
-    with db.sessions.begin() as session:
-        count = export_file(session, ctx.actor, args.out)
+    actor = ctx.actor
+    with ctx.database().sessions.begin() as session:
+        count = export_file(session, actor, args.out)
     ctx.say("cli.export_done", households=count, path=str(args.out))
     return 0
 
 
 def classify_all(ctx: CliContext, args: argparse.Namespace) -> int:
-    db = ctx.database()
-    with db.sessions.begin() as session:
+    actor = ctx.actor
+    with ctx.database().sessions.begin() as session:
         commune = only_commune(session)
-        summary = classify_round(session, ctx.actor, commune, current_round(session, commune))
+        summary = classify_round(session, actor, commune, current_round(session, commune))
     counts = {k: summary.by_class.get(k, 0) for k in ("poor", "near_poor", "average", "not_poor")}
     ctx.say(
         "cli.classify_all_done",
