@@ -4,6 +4,7 @@ from models.audit import AuditEvent
 from models.base import Base
 from models.commune import Commune, Setting, Village
 from models.household import Household, HouseholdVersion, Member, WarningConfirmation
+from models.listing import PendingHousehold, PreviousClass
 from models.review import Application, Assessment, ReviewRound
 from models.users import User
 from models.workflow import (
@@ -29,7 +30,9 @@ __all__ = [
     "MeetingGroup",
     "MeetingGroupHousehold",
     "Member",
+    "PendingHousehold",
     "Posting",
+    "PreviousClass",
     "ReviewRound",
     "RoundDocument",
     "Setting",
