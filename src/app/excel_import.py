@@ -28,7 +28,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app import audit
+from app import audit, backups
 from app.actor import Actor
 from app.communes import only_commune, villages_by_name
 from app.errors import RaSoatError
@@ -41,7 +41,9 @@ from app.excel_rows import ERROR, WARNING, ListedHousehold, RowProblem, read_row
 from app.excel_sheet import Grid, list_sheets, read_grid
 from app.excel_write import ImportCounts, write_import
 from app.jobs import IsCancelled, Progress
+from app.permissions import require
 from app.rounds import current_round
+from models.database import Database
 
 
 @dataclass
@@ -96,6 +98,7 @@ def _file_digest(path: Path) -> str:
 
 def analyse_excel(
     session: Session,
+    actor: Actor,
     path: Path,
     mapping: ExcelMapping | None = None,
     *,
@@ -104,6 +107,7 @@ def analyse_excel(
     cancelled: IsCancelled | None = None,
 ) -> ExcelPreview:
     """Everything the officer needs to see before importing; nothing is written."""
+    require(session, actor, "household.import")  # before reading: the preview shows the data
     mapping = mapping or ExcelMapping()
     mapping.check()
     commune = only_commune(session)
@@ -216,9 +220,10 @@ def import_excel(
     same household). Raises InvalidData-like RaSoatError when the list has errors or a match is
     undecided; nothing is written then.
     """
+    require(session, actor, "household.import")
     audit.lock(session.connection())  # the write lock first: nobody changes what we match
     preview = analyse_excel(
-        session, path, mapping, today=today, progress=progress, cancelled=cancelled
+        session, actor, path, mapping, today=today, progress=progress, cancelled=cancelled
     )
     if preview.errors:
         raise ExcelInvalid(preview)
@@ -232,6 +237,26 @@ def import_excel(
         counts.villages_created,
         len(preview.warnings),
     )
+
+
+def import_excel_into(
+    db: Database,
+    actor: Actor,
+    path: Path,
+    mapping: ExcelMapping | None = None,
+    decisions: Mapping[int, bool] | None = None,
+    *,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
+) -> ExcelImportResult:
+    """The import as the officer starts it (CLI, wizard): the database is backed up first, then
+    the list is imported in one transaction."""
+    if db.path is not None:
+        backups.backup_database(db, "import")
+    with db.sessions.begin() as session:
+        return import_excel(
+            session, actor, path, mapping, decisions, progress=progress, cancelled=cancelled
+        )
 
 
 class ExcelInvalid(RaSoatError):
@@ -273,5 +298,6 @@ __all__ = [
     "Grid",
     "analyse_excel",
     "import_excel",
+    "import_excel_into",
     "list_sheets",
 ]

@@ -23,6 +23,7 @@ from app.actor import Actor
 from app.errors import NotFound
 from app.facts import HouseholdFacts
 from app.households import SaveResult, save_household
+from app.permissions import require
 from app.textnorm import fold
 from models import Commune, Household, PendingHousehold, Village
 from models.base import utcnow
@@ -85,6 +86,7 @@ def add_pending(
     session: Session, actor: Actor, commune: Commune, entries: Sequence[NewPending]
 ) -> int:
     """Insert pending households in bulk, each with an audit record; in the caller's transaction."""
+    require(session, actor, "household.import")
     now = utcnow()
     rows = [
         (
@@ -178,6 +180,7 @@ def discard_pending(
     session: Session, actor: Actor, commune: Commune, code: str, reason: str
 ) -> None:
     """Remove a pending household (listed by mistake, moved away…), with the reason audited."""
+    require(session, actor, "household.delete")
     pending = _load(session, commune, code)
     session.execute(delete(PendingHousehold).where(PendingHousehold.id == pending.id))
     audit.record(

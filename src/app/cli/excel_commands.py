@@ -13,7 +13,7 @@ from typing import Any
 
 from app.cli.context import CliContext
 from app.errors import RaSoatError
-from app.excel_import import ExcelInvalid, ExcelPreview, analyse_excel, import_excel
+from app.excel_import import ExcelInvalid, ExcelPreview, analyse_excel, import_excel_into
 from app.excel_mapping import ExcelMapping, load_mapping, save_mapping
 from app.i18n import label
 
@@ -127,8 +127,9 @@ def print_preview(ctx: CliContext, preview: ExcelPreview) -> None:
 def import_excel_command(ctx: CliContext, args: argparse.Namespace) -> int:
     mapping = _mapping(args)
     db = ctx.database()
+    actor = ctx.actor
     with db.sessions() as session:
-        preview = analyse_excel(session, args.file, mapping)
+        preview = analyse_excel(session, actor, args.file, mapping)
     print_preview(ctx, preview)
     if args.save_mapping:
         path = save_mapping(preview.mapping, args.save_mapping)
@@ -145,8 +146,7 @@ def import_excel_command(ctx: CliContext, args: argparse.Namespace) -> int:
         ctx.error(ctx.tr("cli.excel_decide"))
         return 1
     try:
-        with db.sessions.begin() as session:
-            result = import_excel(session, ctx.actor, args.file, preview.mapping, decisions)
+        result = import_excel_into(db, actor, args.file, preview.mapping, decisions)
     except ExcelInvalid as exc:  # the data changed between preview and import
         for problem in exc.preview.errors:
             print(problem.line(ctx.lang), file=ctx.err)
