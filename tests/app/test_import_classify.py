@@ -115,7 +115,7 @@ def test_export_then_import_elsewhere_is_identical(
 ) -> None:
     import shutil
 
-    from app.cli.data_commands import create_demo
+    from app.demo_commune import create_demo
     from app.storage import open_database
 
     demo_path = tmp_path / "demo.sqlite"
@@ -138,7 +138,7 @@ def test_export_then_import_elsewhere_is_identical(
 
 
 def test_classify_all_stores_every_result(db: Database) -> None:
-    from app.cli.data_commands import create_demo
+    from app.demo_commune import create_demo
 
     document = create_demo(db, OFFICER, 300, seed=11)
     with db.sessions.begin() as s:

@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang",
         choices=LANGS,
-        default=os.environ.get("RASOAT_LANG", "vi"),
+        default=None,
         help="ngôn ngữ thông báo: vi (mặc định) hoặc en",
     )
     parser.add_argument(
@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _run_gui(ctx: CliContext, args: argparse.Namespace) -> int:
     from ui.main import main as gui_main  # only here: `app` must not import Qt otherwise
 
+    # The GUI keeps its language in its settings; only an explicit --lang overrides them.
     return gui_main(db_target=args.db, lang=args.lang)
 
 
@@ -76,7 +77,7 @@ def main(
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None) or _run_gui
     ctx = CliContext(
-        lang=args.lang,
+        lang=args.lang or os.environ.get("RASOAT_LANG", "vi"),
         db_target=args.db,
         out=out or sys.stdout,
         err=err or sys.stderr,

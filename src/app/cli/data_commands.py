@@ -9,16 +9,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from app.actor import Actor
 from app.assessments import classify_round
 from app.cli.context import CliContext
 from app.communes import VillageSpec, create_commune, only_commune
-from app.demo import DEMO_COMMUNE, generate, villages
 from app.demo_accounts import DEMO_ACCOUNTS, create_demo_accounts
+from app.demo_commune import create_demo
 from app.errors import RaSoatError
-from app.exchange_read import ExchangeDocument
-from app.exporting import commune_ref, export_file
-from app.importing import import_document, import_file_into
+from app.exporting import export_file
+from app.importing import import_file_into
 from app.rounds import current_round
 from app.standards import available_packs, get_pack
 from app.users import bootstrap_administrator, has_users
@@ -116,31 +114,6 @@ def init(ctx: CliContext, args: argparse.Namespace) -> int:
         )
     _say_encryption(ctx, db)
     return 0
-
-
-def create_demo(
-    db: Database, actor: Actor, households: int, seed: int, reference_date: date | None = None
-) -> ExchangeDocument:
-    """Create the demo commune and import `households` synthetic households, classified."""
-    reference_date = reference_date or date.today()
-    with db.sessions.begin() as session:
-        commune = create_commune(
-            session,
-            actor,
-            DEMO_COMMUNE,
-            [VillageSpec(v.name, v.area) for v in villages()],
-            reference_date,
-        )
-        review_round = current_round(session, commune)
-        document = ExchangeDocument(
-            review_round.standard_id,
-            reference_date,
-            commune_ref(commune),
-            list(generate(households, seed, reference_date)),
-        )
-        import_document(session, actor, document, source=f"demo seed={seed}")
-        classify_round(session, actor, commune, review_round)
-    return document
 
 
 def demo(ctx: CliContext, args: argparse.Namespace) -> int:

@@ -1,0 +1,62 @@
+"""The demo commune: Xã Ea Ly with synthetic households, classified, in an empty database.
+
+The CLI's `rasoat demo` and the GUI's "open a demo commune" both call `create_demo`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from app.actor import Actor
+from app.assessments import classify_round
+from app.communes import VillageSpec, create_commune
+from app.demo import DEMO_COMMUNE, generate, villages
+from app.exchange_read import ExchangeDocument
+from app.exporting import commune_ref
+from app.importing import import_document
+from app.jobs import IsCancelled, Progress
+from app.rounds import current_round
+from models.database import Database
+
+
+def create_demo(
+    db: Database,
+    actor: Actor,
+    households: int,
+    seed: int,
+    reference_date: date | None = None,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
+) -> ExchangeDocument:
+    """Create the demo commune and import `households` synthetic households, classified.
+
+    One transaction: a cancelled or failed run leaves the database empty, as it was.
+    """
+    reference_date = reference_date or date.today()
+
+    def imported(done: int, total: int) -> None:  # import is the first half of the work
+        if progress:
+            progress(done, 2 * total)
+
+    def classified(done: int, total: int) -> None:
+        if progress:
+            progress(total + done, 2 * total)
+
+    with db.sessions.begin() as session:
+        commune = create_commune(
+            session,
+            actor,
+            DEMO_COMMUNE,
+            [VillageSpec(v.name, v.area) for v in villages()],
+            reference_date,
+        )
+        review_round = current_round(session, commune)
+        document = ExchangeDocument(
+            review_round.standard_id,
+            reference_date,
+            commune_ref(commune),
+            list(generate(households, seed, reference_date)),
+        )
+        import_document(session, actor, document, f"demo seed={seed}", "", imported, cancelled)
+        classify_round(session, actor, commune, review_round, classified, cancelled)
+    return document

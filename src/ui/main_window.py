@@ -1,0 +1,149 @@
+"""The main window: the household list and the overview in tabs, the editor in front of them.
+
+Kept small on purpose (the biggest files of Anki and Picard are their main windows): screens
+live in their own modules, long jobs in ui/commune_jobs.py, menus in ui/menus.py. Other parts add
+their own menus with `menu(name)`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QByteArray, QSettings, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QMainWindow, QMenu, QStackedWidget, QTabWidget
+
+from app.communes import only_commune
+from app.household_list import load_row, load_rows, village_choices
+from app.households import SaveResult
+from app.paths import data_dir
+from app.rounds import current_round_or_none
+from ui.context import AppContext
+from ui.household_editor import HouseholdEditor
+from ui.household_list import HouseholdListPage
+from ui.overview_page import OverviewPage
+from ui.status_bar import RaSoatStatusBar
+
+WINDOW_STATE_FILE = "window.ini"
+
+
+def window_settings() -> QSettings:
+    """Window geometry: widget state, not a preference (app/settings.py), kept apart from it."""
+    return QSettings(str(data_dir() / WINDOW_STATE_FILE), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    reopen_requested = Signal(str)  # another database file
+    restart_requested = Signal()  # after a language change
+
+    def __init__(self, context: AppContext) -> None:
+        super().__init__()
+        self.context = context
+        with context.db.sessions() as session:
+            commune = only_commune(session)
+            self.commune_id = commune.id
+            self.setWindowTitle(f"RaSoat — {commune.name}, {commune.province_name}")
+        self.list_page = HouseholdListPage(context.lang)
+        self.overview_page = OverviewPage(context.db, context.lang)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.list_page, context.tr("ui.tab.list"))
+        self.tabs.addTab(self.overview_page, context.tr("ui.tab.overview"))
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.editor = HouseholdEditor(context)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.tabs)
+        self.stack.addWidget(self.editor)
+        self.setCentralWidget(self.stack)
+        self.status = RaSoatStatusBar(context.db, context.lang)
+        self.setStatusBar(self.status)
+        self._overview_stale = True
+        self.list_page.open_requested.connect(self.open_household)
+        self.list_page.new_requested.connect(self.new_household)
+        self.editor.closed.connect(self.show_list)
+        self.editor.saved.connect(self.household_saved)
+        from ui.menus import build_menus
+
+        build_menus(self)
+        self._restore_geometry()
+        self.reload()
+
+    # ---- data --------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the whole list again (after an import or classify-all; not after one save)."""
+        with self.context.db.sessions() as session:
+            commune = only_commune(session)
+            review_round = current_round_or_none(session, commune)
+            self.round_id = review_round.id if review_round else None
+            rows = load_rows(session.connection(), commune.id, self.round_id)
+            villages = village_choices(session.connection(), commune.id)
+        self.list_page.set_rows(rows, villages)
+        self._overview_stale = True
+        if self.tabs.currentWidget() is self.overview_page:
+            self._tab_changed(self.tabs.currentIndex())
+        self.status.refresh()
+
+    def household_saved(self, result: SaveResult) -> None:
+        with self.context.db.sessions() as session:
+            row = load_row(
+                session.connection(), self.commune_id, self.round_id, result.household_id
+            )
+        if row is not None:
+            self.list_page.model.replace_row(row)
+        self._overview_stale = True
+        self.statusBar().showMessage(self.context.tr("ui.editor.saved", code=result.code), 5000)
+
+    def _tab_changed(self, index: int) -> None:
+        if self.tabs.widget(index) is self.overview_page and self._overview_stale:
+            self.overview_page.refresh()
+            self._overview_stale = False
+
+    # ---- navigation --------------------------------------------------------------------------
+
+    def open_household(self, household_id: int) -> None:
+        self.editor.open_existing(household_id)
+        self.stack.setCurrentWidget(self.editor)
+
+    def new_household(self) -> None:
+        self.editor.open_new()
+        self.stack.setCurrentWidget(self.editor)
+
+    def open_draft(self, key: str, form: dict[str, object], household_id: int | None) -> None:
+        self.editor.open_draft(key, form, household_id)
+        self.stack.setCurrentWidget(self.editor)
+
+    def show_list(self) -> None:
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.list_page)
+        if self.editor.household_id is not None:
+            self.list_page.select_household(self.editor.household_id)
+        self.list_page.view.setFocus()
+
+    def show_overview(self) -> None:
+        self.stack.setCurrentWidget(self.tabs)
+        self.tabs.setCurrentWidget(self.overview_page)
+
+    def menu(self, name: str) -> QMenu:
+        """The menu called `name` (its translated title), created at the end if missing."""
+        for action in self.menuBar().actions():
+            if action.menu() and action.text() == name:
+                menu = action.menu()
+                assert isinstance(menu, QMenu)
+                return menu
+        return self.menuBar().addMenu(name)
+
+    # ---- closing -----------------------------------------------------------------------------
+
+    def _restore_geometry(self) -> None:
+        geometry = window_settings().value("main/geometry")
+        if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1320, 720)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.stack.currentWidget() is self.editor and not self.editor.request_close():
+            event.ignore()
+            return
+        if self.context.runner.busy:
+            self.context.runner.wait()
+        window_settings().setValue("main/geometry", self.saveGeometry())
+        event.accept()

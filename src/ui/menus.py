@@ -1,0 +1,73 @@
+"""The menu bar. Each action calls a function of a screen or of ui/commune_jobs.py; others add
+their menus through MainWindow.menu(name)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QMenu
+
+from ui import commune_jobs
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+
+def _action(
+    menu: QMenu, text: str, slot: Callable[[], object], shortcut: str | None = None
+) -> QAction:
+    action = menu.addAction(text)
+    action.triggered.connect(lambda _checked=False: slot())
+    if shortcut:
+        action.setShortcut(QKeySequence(shortcut))
+    return action
+
+
+def build_menus(window: MainWindow) -> None:
+    t = window.context.tr
+    file_menu = window.menu(t("ui.menu.file"))
+    _action(file_menu, t("ui.menu.open_database"), lambda: open_database(window), "Ctrl+O")
+    file_menu.addSeparator()
+    window.import_action = _action(
+        file_menu, t("ui.menu.import"), lambda: commune_jobs.import_households(window)
+    )
+    _action(file_menu, t("ui.menu.export"), lambda: commune_jobs.export_households(window))
+    file_menu.addSeparator()
+    _action(file_menu, t("ui.menu.quit"), window.close, "Ctrl+Q")
+    households = window.menu(t("ui.menu.households"))
+    _action(households, t("ui.menu.list"), window.show_list, "Ctrl+1")
+    _action(households, t("ui.menu.overview"), window.show_overview, "Ctrl+2")
+    households.addSeparator()
+    _action(households, t("ui.menu.classify_all"), lambda: commune_jobs.classify_all(window))
+    tools = window.menu(t("ui.menu.tools"))
+    _action(tools, t("ui.menu.settings"), lambda: open_settings(window))
+    help_menu = window.menu(t("ui.menu.help"))
+    _action(help_menu, t("ui.menu.about"), lambda: about(window))
+    runner = window.context.runner
+    runner.busy_changed.connect(lambda busy: window.import_action.setEnabled(not busy))
+
+
+def open_database(window: MainWindow) -> None:
+    ctx = window.context
+    path = ctx.prompts.open_file(
+        window, ctx.tr("ui.menu.open_database"), ctx.tr("ui.file_filter.database")
+    )
+    if path:
+        window.reopen_requested.emit(path)
+
+
+def open_settings(window: MainWindow) -> None:
+    from ui.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.context, window)
+    if dialog.exec() and dialog.language_changed:
+        window.restart_requested.emit()
+
+
+def about(window: MainWindow) -> None:
+    from app import __version__
+
+    ctx = window.context
+    ctx.prompts.inform(window, ctx.tr("ui.menu.about"), ctx.tr("ui.about", version=__version__))

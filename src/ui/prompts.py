@@ -1,0 +1,39 @@
+"""Every question the GUI asks the officer goes through one small service (Picard's
+UserDialogService): the real one shows Qt dialogs, tests replace it with scripted answers."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+
+class Prompts:
+    def confirm(self, parent: QWidget | None, title: str, text: str) -> bool:
+        """A yes/no question; No is the default, so Enter never discards work by accident."""
+        answer = QMessageBox.question(
+            parent,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def ask_text(
+        self, parent: QWidget | None, title: str, label: str, text: str = ""
+    ) -> str | None:
+        value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
+        return value if ok else None
+
+    def inform(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.information(parent, title, text)
+
+    def error(self, parent: QWidget | None, title: str, text: str) -> None:
+        QMessageBox.critical(parent, title, text)
+
+    def open_file(self, parent: QWidget | None, title: str, filters: str) -> str | None:
+        path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
+        return path or None
+
+    def save_file(self, parent: QWidget | None, title: str, name: str, filters: str) -> str | None:
+        path, _ = QFileDialog.getSaveFileName(parent, title, name, filters)
+        return path or None

@@ -1,0 +1,173 @@
+"""Starting up as a sequence of steps, so later steps can be inserted without touching the rest.
+
+    open the database → [passphrase, issue #6] → [sign in, issue #4] → make sure there is a commune
+
+Each step looks at and fills a StartupState and answers CONTINUE, ABORT or RESTART (start again
+from the first step, e.g. after the officer picked another database file in the first-start
+dialog). A passphrase step goes right after OpenDatabaseStep, a sign-in step replaces
+LocalUserStep: `steps.insert(...)` in `default_steps()`'s caller, nothing else changes.
+"""
+
+from __future__ import annotations
+
+import enum
+import getpass
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from PySide6.QtWidgets import QWidget
+
+from app.actor import Actor
+from app.communes import find_commune
+from app.demo_commune import create_demo
+from app.errors import RaSoatError
+from app.i18n import tr
+from app.jobs import IsCancelled, Progress
+from app.paths import data_dir, default_database_path
+from app.settings import Settings
+from app.storage import open_database
+from models.database import Database
+from ui.jobs import JobRunner
+from ui.prompts import Prompts
+
+DEMO_HOUSEHOLDS = 500
+DEMO_SEED = 1
+
+
+class Next(enum.Enum):
+    CONTINUE = "continue"
+    ABORT = "abort"
+    RESTART = "restart"
+
+
+@dataclass
+class StartupState:
+    settings: Settings
+    prompts: Prompts
+    db_target: str | None = None
+    db: Database | None = None
+    actor: Actor | None = None
+    # Set by the first-start dialog: fill the (new, empty) database with the demo commune.
+    demo_households: int | None = None
+    parent: QWidget | None = None
+
+    @property
+    def lang(self) -> str:
+        return self.settings.language
+
+    def close_database(self) -> None:
+        if self.db is not None:
+            self.db.dispose()
+            self.db = None
+
+
+class StartupStep(Protocol):
+    def run(self, state: StartupState) -> Next: ...
+
+
+def demo_database_path() -> Path:
+    """The demo commune lives in its own file, never in the officer's real database."""
+    return data_dir() / "demo.sqlite"
+
+
+class OpenDatabaseStep:
+    """The database named on the command line, else the last one used, else the default file."""
+
+    def run(self, state: StartupState) -> Next:
+        target = state.db_target or state.settings.last_database or str(default_database_path())
+        state.close_database()
+        try:
+            state.db = open_database(target)
+        except RaSoatError as exc:
+            state.prompts.error(state.parent, "RaSoat", exc.message(state.lang))
+            if state.db_target is None and target != str(default_database_path()):
+                # The last database is gone or damaged: fall back to the default one.
+                state.db_target = str(default_database_path())
+                return Next.RESTART
+            return Next.ABORT
+        state.db_target = target
+        return Next.CONTINUE
+
+
+class LocalUserStep:
+    """Until sign-in exists (issue #4), the laptop's user acts as a commune officer."""
+
+    def run(self, state: StartupState) -> Next:
+        try:
+            login = getpass.getuser()
+        except (KeyError, OSError):
+            login = "officer"
+        state.actor = Actor(f"local:{login}", "officer", login)
+        return Next.CONTINUE
+
+
+class CommuneStep:
+    """A database without a commune: fill it with the demo, or ask (ui/first_start.py)."""
+
+    def run(self, state: StartupState) -> Next:
+        assert state.db is not None and state.actor is not None
+        with state.db.sessions() as session:
+            has_commune = find_commune(session) is not None
+        if has_commune:
+            state.demo_households = None
+            return Next.CONTINUE
+        if state.demo_households is not None:
+            return self._make_demo(state)
+        from ui.first_start import FirstStartDialog
+
+        dialog = FirstStartDialog(state)
+        if not dialog.exec():
+            return Next.ABORT
+        if dialog.chosen_file is not None:
+            state.db_target = dialog.chosen_file
+            return Next.RESTART
+        if dialog.demo_requested:
+            state.db_target = str(demo_database_path())
+            state.demo_households = dialog.demo_households
+            return Next.RESTART
+        return Next.CONTINUE  # the dialog created the commune
+
+    def _make_demo(self, state: StartupState) -> Next:
+        assert state.db is not None and state.actor is not None
+        count, db, actor = state.demo_households or DEMO_HOUSEHOLDS, state.db, state.actor
+        state.demo_households = None
+        runner = JobRunner(db, state.lang, state.prompts)
+        outcome: list[bool] = []
+
+        def task(progress: Progress, cancelled: IsCancelled) -> bool:
+            create_demo(db, actor, count, DEMO_SEED, None, progress, cancelled)
+            return True
+
+        runner.run(
+            task,
+            outcome.append,
+            title=tr("ui.startup.demo_progress", state.lang, households=count),
+            parent=state.parent,
+            on_error=lambda e: state.prompts.error(state.parent, "RaSoat", e.message(state.lang)),
+        )
+        runner.wait(timeout_ms=-1)
+        return Next.CONTINUE if outcome else Next.RESTART
+
+
+def default_steps() -> list[StartupStep]:
+    return [OpenDatabaseStep(), LocalUserStep(), CommuneStep()]
+
+
+MAX_RESTARTS = 20  # a loop guard: each restart needs an action of the officer
+
+
+def run_startup(state: StartupState, steps: list[StartupStep]) -> bool:
+    """Run the steps; True when the state holds an open database with a commune and an actor."""
+    for _ in range(MAX_RESTARTS):
+        for step in steps:
+            outcome = step.run(state)
+            if outcome is Next.ABORT:
+                state.close_database()
+                return False
+            if outcome is Next.RESTART:
+                break
+        else:
+            return True
+    state.close_database()
+    return False
