@@ -24,6 +24,20 @@ class Prompts:
         value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
         return value if ok else None
 
+    def ask_secret(self, parent: QWidget | None, title: str, label: str) -> str | None:
+        """A passphrase or password: typed hidden, never echoed."""
+        value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)
+        return value if ok else None
+
+    def sign_in(
+        self, parent: QWidget | None, title: str, message: str, username: str = ""
+    ) -> tuple[str, str] | None:
+        """(username, password), or None when the officer gives up."""
+        from ui.sign_in_dialog import SignInDialog
+
+        dialog = SignInDialog(title, message, username, parent)
+        return dialog.credentials() if dialog.exec() else None
+
     def inform(self, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.information(parent, title, text)
 

@@ -1,11 +1,11 @@
 """Starting up as a sequence of steps, so later steps can be inserted without touching the rest.
 
-    open the database → [passphrase, issue #6] → [sign in, issue #4] → make sure there is a commune
+    open the database (asking its passphrase) → sign in → make sure there is a commune
 
 Each step looks at and fills a StartupState and answers CONTINUE, ABORT or RESTART (start again
 from the first step, e.g. after the officer picked another database file in the first-start
-dialog). A passphrase step goes right after OpenDatabaseStep, a sign-in step replaces
-LocalUserStep: `steps.insert(...)` in `default_steps()`'s caller, nothing else changes.
+dialog). A further step (an inactivity lock, a consent notice) is one more entry in
+`default_steps()`; nothing else changes.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from app.i18n import tr
 from app.jobs import IsCancelled, Progress
 from app.paths import data_dir, default_database_path
 from app.settings import Settings
-from app.storage import open_database
+from app.storage import needs_passphrase, open_database
+from app.users import has_users, sign_in
 from models.database import Database
 from ui.jobs import JobRunner
 from ui.prompts import Prompts
@@ -72,13 +73,22 @@ def demo_database_path() -> Path:
 
 
 class OpenDatabaseStep:
-    """The database named on the command line, else the last one used, else the default file."""
+    """The database named on the command line, else the last one used, else the default file;
+    an encrypted file first asks for its passphrase (issue #6)."""
 
     def run(self, state: StartupState) -> Next:
         target = state.db_target or state.settings.last_database or str(default_database_path())
         state.close_database()
+        state.actor = None  # another database: sign in again
+        passphrase = None
+        if needs_passphrase(target):
+            passphrase = state.prompts.ask_secret(
+                state.parent, "RaSoat", tr("ui.startup.passphrase", state.lang, db=target)
+            )
+            if passphrase is None:
+                return Next.ABORT
         try:
-            state.db = open_database(target)
+            state.db = open_database(target, passphrase=passphrase)
         except RaSoatError as exc:
             state.prompts.error(state.parent, "RaSoat", exc.message(state.lang))
             if state.db_target is None and target != str(default_database_path()):
@@ -90,16 +100,42 @@ class OpenDatabaseStep:
         return Next.CONTINUE
 
 
-class LocalUserStep:
-    """Until sign-in exists (issue #4), the laptop's user acts as a commune officer."""
+class SignInStep:
+    """Sign in with an account of the database (app.users.sign_in: argon2id, lock-out after
+    repeated failures). A database without accounts yet (a new file, the demo) is used by the
+    laptop's user as a commune officer until an administrator is created."""
 
     def run(self, state: StartupState) -> Next:
-        try:
-            login = getpass.getuser()
-        except (KeyError, OSError):
-            login = "officer"
-        state.actor = Actor(f"local:{login}", "officer", login)
-        return Next.CONTINUE
+        assert state.db is not None
+        if state.actor is not None:
+            return Next.CONTINUE
+        with state.db.sessions() as session:
+            accounts = has_users(session)
+        if not accounts:
+            state.actor = local_actor()
+            return Next.CONTINUE
+        message, username = tr("ui.sign_in.message", state.lang, db=state.db.describe()), ""
+        while True:
+            answer = state.prompts.sign_in(
+                state.parent, tr("ui.sign_in.title", state.lang), message, username
+            )
+            if answer is None:
+                return Next.ABORT
+            username, password = answer
+            try:
+                state.actor = sign_in(state.db.sessions, username.strip(), password)
+            except RaSoatError as exc:
+                message = exc.message(state.lang)
+                continue
+            return Next.CONTINUE
+
+
+def local_actor() -> Actor:
+    try:
+        login = getpass.getuser()
+    except (KeyError, OSError):
+        login = "officer"
+    return Actor(f"local:{login}", "officer", login)
 
 
 class CommuneStep:
@@ -151,7 +187,7 @@ class CommuneStep:
 
 
 def default_steps() -> list[StartupStep]:
-    return [OpenDatabaseStep(), LocalUserStep(), CommuneStep()]
+    return [OpenDatabaseStep(), SignInStep(), CommuneStep()]
 
 
 MAX_RESTARTS = 20  # a loop guard: each restart needs an action of the officer

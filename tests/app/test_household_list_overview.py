@@ -44,9 +44,9 @@ def test_rows_carry_head_members_class_and_checks(commune_db: Database) -> None:
         income_per_capita_month=5_000_000,
     )
     rows = _rows(commune_db)
-    assert [(r.code, r.head, r.village, r.members, r.cls, r.step) for r in rows] == [
-        ("H10", "Lê Văn Đức", "Khu phố Chợ", 2, "not_poor", "listed"),
-        ("H2", "Nguyễn Văn Hùng", "Thôn 1", 1, "near_poor", "listed"),
+    assert [(r.code, r.head, r.village, r.members, r.cls) for r in rows] == [
+        ("H10", "Lê Văn Đức", "Khu phố Chợ", 2, "not_poor"),
+        ("H2", "Nguyễn Văn Hùng", "Thôn 1", 1, "near_poor"),
     ]
     assert [r.code for r in sort_rows(rows, "code")] == ["H2", "H10"]  # numbers as numbers
     assert [r.code for r in sort_rows(rows, "head")] == ["H10", "H2"]

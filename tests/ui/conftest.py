@@ -7,16 +7,16 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from app.actor import Actor
 from app.drafts import DraftStore
 from app.settings import Settings
 from models.database import Database
+from tests.conftest import TESTER
 from tests.ui.driving import ScriptedPrompts
 from ui.context import AppContext
 from ui.jobs import JobRunner
 from ui.main_window import MainWindow
 
-GUI_OFFICER = Actor("local:tester", "officer", "tester")
+GUI_OFFICER = TESTER
 
 
 @pytest.fixture

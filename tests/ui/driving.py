@@ -59,6 +59,14 @@ class ScriptedPrompts:
     def ask_text(self, parent: Any, title: str, label: str, text: str = "") -> str | None:
         return self._next("ask_text", label, None)
 
+    def ask_secret(self, parent: Any, title: str, label: str) -> str | None:
+        return self._next("ask_secret", label, None)
+
+    def sign_in(
+        self, parent: Any, title: str, message: str, username: str = ""
+    ) -> tuple[str, str] | None:
+        return self._next("sign_in", message, None)
+
     def inform(self, parent: Any, title: str, text: str) -> None:
         self.asked.append(("inform", text))
 

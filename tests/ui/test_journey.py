@@ -16,19 +16,19 @@ from sqlalchemy import select
 from app.settings import Settings
 from models import Commune, Household, Village, WarningConfirmation
 from models.database import Database
+from tests.conftest import TEST_PASSWORD, TESTER
 from tests.ui.driving import ScriptedPrompts, press, type_text
 from ui.app_root import RaSoatApp
 from ui.first_start import FirstStartDialog
 from ui.household_editor import HouseholdEditor
 from ui.member_roster import KEYS
-from ui.startup import LocalUserStep, StartupState
+from ui.startup import StartupState
 
 pytestmark = pytest.mark.gui
 
 
 def create_commune_by_typing(qtbot: QtBot, db: Database, prompts: ScriptedPrompts) -> None:
-    state = StartupState(Settings(), prompts, str(db.path), db)
-    LocalUserStep().run(state)
+    state = StartupState(Settings(), prompts, str(db.path), db, actor=TESTER)
     dialog = FirstStartDialog(state)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -41,7 +41,7 @@ def create_commune_by_typing(qtbot: QtBot, db: Database, prompts: ScriptedPrompt
     type_text(dialog.village_name, "Tổ dân phố 5")
     dialog.village_area.setCurrentIndex(1)  # urban
     dialog.create_button.click()  # the typed, not yet added village is added too
-    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.result() == dialog.DialogCode.Accepted, prompts.asked
     with db.sessions() as session:
         commune = session.scalars(select(Commune)).one()
         villages = {v.name: v.area for v in session.scalars(select(Village))}
@@ -88,7 +88,9 @@ def test_first_day(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
     create_commune_by_typing(qtbot, db, prompts)
 
     root = RaSoatApp(str(db.path), prompts=prompts, settings=Settings())
+    prompts.answer(("tester", "sai mật khẩu"), (" tester ", TEST_PASSWORD))  # a typo first
     assert root.start()
+    assert prompts.asked[-1][1] == "Sai tên đăng nhập hoặc mật khẩu."
     window = root.window
     assert window is not None
     qtbot.addWidget(window)
