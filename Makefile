@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv run test lint bench clean
+.PHONY: venv run test lint bench screenshots clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +31,10 @@ lint: venv
 ## Benchmarks on a 50,000-household demo commune (figures as ratios against raw baselines).
 bench: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m benchmarks.run
+
+## PNGs of the main screens at 1366×768 for the README (docs/screenshots/).
+screenshots: venv
+	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py docs/screenshots
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

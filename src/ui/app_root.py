@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtCore import QLocale, QObject
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject
 
 from app.drafts import DraftStore
 from app.i18n import tr
@@ -123,6 +123,15 @@ class RaSoatApp(QObject):
             QApplication.quit()
 
     def shutdown(self) -> None:
+        """Finish the writer lane, close the database, and delete the windows while Qt is still
+        alive: left to Python's exit, their destruction order crashed now and then."""
         if self.context is not None:
             self.context.runner.wait()
             self.context.db.dispose()
+        if self.window is not None:
+            self.window.deleteLater()
+            self.window = None
+        if self.context is not None:
+            self.context.runner.deleteLater()
+            self.context = None
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)

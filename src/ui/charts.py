@@ -50,7 +50,7 @@ class HorizontalBars(QWidget):
         metrics = QFontMetrics(self.font())
         label_width = min(
             max((metrics.horizontalAdvance(b.label) for b in self.bars), default=0),
-            int(self.width() * 0.45),
+            int(self.width() * 0.5),
         )
         text_width = max((metrics.horizontalAdvance(b.text) for b in self.bars), default=0)
         bar_room = max(10, self.width() - label_width - text_width - 3 * LABEL_GAP)
@@ -102,7 +102,8 @@ class StackedBars(QWidget):
         self.update()
 
     def sizeHint(self) -> QSize:
-        return QSize(400, (len(self.stacks) + 1) * (BAR_HEIGHT + GAP) + GAP * 2)
+        legend_rows = 2  # the legend wraps onto a second line in a narrow window
+        return QSize(400, (len(self.stacks) + legend_rows) * (BAR_HEIGHT + GAP) + GAP * 2)
 
     def minimumSizeHint(self) -> QSize:
         return QSize(200, self.sizeHint().height())
@@ -142,7 +143,10 @@ class StackedBars(QWidget):
         painter.end()
 
     def _draw_legend(self, painter: QPainter, metrics: QFontMetrics, x: float, y: float) -> None:
+        start = x
         for name, colour in self.legend:
+            if x + 16 + metrics.horizontalAdvance(name) > self.width() and x > start:
+                x, y = start, y + BAR_HEIGHT + GAP
             painter.fillRect(QRectF(x, y + 4, 12, 12), colour)
             painter.setPen(self.palette().text().color())
             painter.drawText(
