@@ -41,6 +41,9 @@ def build_menus(window: MainWindow) -> None:
     _action(households, t("ui.menu.overview"), window.show_overview, "Ctrl+2")
     households.addSeparator()
     _action(households, t("ui.menu.classify_all"), lambda: commune_jobs.classify_all(window))
+    from ui.workflow_menu import build_workflow_menu
+
+    build_workflow_menu(window)
     tools = window.menu(t("ui.menu.tools"))
     _action(tools, t("ui.menu.settings"), lambda: open_settings(window))
     help_menu = window.menu(t("ui.menu.help"))
