@@ -54,7 +54,7 @@ class HouseholdTableModel(QAbstractTableModel):
     # ---- content ---------------------------------------------------------------------------------
 
     def set_rows(self, rows: Sequence[ListRow]) -> None:
-        self.all_rows = list(rows)
+        self.all_rows = sort_rows(rows, self.sort_column, self.descending)
         self._apply(from_all=True)
 
     def set_filter(self, f: ListFilter) -> None:
@@ -64,12 +64,8 @@ class HouseholdTableModel(QAbstractTableModel):
 
     def replace_row(self, row: ListRow) -> None:
         """A saved household: update or add its row without reloading the commune."""
-        for i, old in enumerate(self.all_rows):
-            if old.household_id == row.household_id:
-                self.all_rows[i] = row
-                break
-        else:
-            self.all_rows.append(row)
+        rows = [r for r in self.all_rows if r.household_id != row.household_id]
+        self.all_rows = sort_rows([*rows, row], self.sort_column, self.descending)
         self._apply(from_all=True)
 
     def remove_household(self, household_id: int) -> None:
@@ -77,10 +73,9 @@ class HouseholdTableModel(QAbstractTableModel):
         self._apply(from_all=True)
 
     def _apply(self, from_all: bool) -> None:
-        source = self.all_rows if from_all else self.rows
-        shown = filter_rows(source, self.filter)
-        if from_all:  # a narrower filter keeps the current order
-            shown = sort_rows(shown, self.sort_column, self.descending)
+        """Filter without sorting: every row list here is already in the current sort order
+        (all_rows is kept sorted), and filtering keeps order. A keystroke never sorts."""
+        shown = filter_rows(self.all_rows if from_all else self.rows, self.filter)
         self.beginResetModel()
         self.rows = shown
         self.endResetModel()
@@ -160,5 +155,6 @@ class HouseholdTableModel(QAbstractTableModel):
         self.sort_column = COLUMNS[column]
         self.descending = order == Qt.SortOrder.DescendingOrder
         self.beginResetModel()
-        self.rows = sort_rows(self.rows, self.sort_column, self.descending)
+        self.all_rows = sort_rows(self.all_rows, self.sort_column, self.descending)
+        self.rows = filter_rows(self.all_rows, self.filter)
         self.endResetModel()
