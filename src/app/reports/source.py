@@ -1,0 +1,118 @@
+"""Everything the reports read, loaded once from the database in two bulk scans.
+
+The reports never query the database themselves: the same ReportSource feeds every table, the
+Excel workbook and the PDFs, so all of them show the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import NamedTuple
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.communes import only_commune
+from app.facts import HouseholdFacts
+from app.household_rows import iter_commune_households
+from app.jobs import IsCancelled, Progress, Ticker
+from app.rounds import current_round
+from app.standards import StandardPack, get_pack
+from models import Assessment, Village
+
+
+class Result(NamedTuple):
+    """One household with its result in the round (cls None: not classified yet, or errors)."""
+
+    facts: HouseholdFacts
+    cls: str | None
+    deprived: tuple[str, ...]
+    step: str
+    income_basis: str | None
+
+
+@dataclass(frozen=True)
+class CommuneInfo:
+    code: str
+    name: str
+    province_code: str
+    province_name: str
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    kind: str
+    label: str
+    year: int
+    month: int | None
+    reference_date: date
+    standard_id: str
+    status: str
+
+    @property
+    def slug(self) -> str:
+        """The round in file names: 2026 for a periodic round, 2026t11 for an in-year one."""
+        return f"{self.year}" if self.month is None else f"{self.year}t{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class ReportSource:
+    commune: CommuneInfo
+    round: RoundInfo
+    pack: StandardPack
+    villages: tuple[str, ...]  # in the commune's order
+    results: tuple[Result, ...]  # in household-code order
+
+    def of_class(self, cls: str) -> list[Result]:
+        return [r for r in self.results if r.cls == cls]
+
+    def place(self) -> str:
+        return f"{self.commune.name}, {self.commune.province_name}"
+
+
+def load_source(
+    session: Session, progress: Progress | None = None, cancelled: IsCancelled | None = None
+) -> ReportSource:
+    commune = only_commune(session)
+    rnd = current_round(session, commune)
+    conn = session.connection()
+    assessed = {
+        hid: (cls, deprived, step, basis)
+        for hid, cls, deprived, step, basis in conn.execute(
+            select(
+                Assessment.household_id,
+                Assessment.result_class,
+                Assessment.deprived,
+                Assessment.step,
+                Assessment.income_basis,
+            ).where(Assessment.round_id == rnd.id)
+        )
+    }
+    loaded = list(iter_commune_households(conn, commune.id))
+    ticker = Ticker(len(loaded), progress, cancelled)
+    results = []
+    for n, (row, facts) in enumerate(loaded, 1):
+        cls, deprived, step, basis = assessed.get(row[0], (None, "", "listed", None))
+        results.append(Result(facts, cls, tuple(deprived.split(",")) if deprived else (), step, basis))
+        ticker.tick(n)
+    villages = conn.execute(
+        select(Village.name).where(Village.commune_id == commune.id).order_by(Village.position)
+    ).scalars()
+    return ReportSource(
+        CommuneInfo(commune.code, commune.name, commune.province_code, commune.province_name),
+        RoundInfo(
+            rnd.id,
+            rnd.kind,
+            rnd.label,
+            rnd.year,
+            rnd.month,
+            rnd.reference_date,
+            rnd.standard_id,
+            rnd.status,
+        ),
+        get_pack(rnd.standard_id),
+        tuple(villages),
+        tuple(results),
+    )
