@@ -15,6 +15,7 @@ from app.exchange_read import ExchangeDocument
 from app.exporting import commune_ref
 from app.importing import import_document
 from app.jobs import IsCancelled, Progress
+from app.keys import create_demo_key
 from app.rounds import current_round
 from models.database import Database
 
@@ -59,4 +60,7 @@ def create_demo(
         )
         import_document(session, actor, document, f"demo seed={seed}", "", imported, cancelled)
         classify_round(session, actor, commune, review_round, classified, cancelled)
+        # A demo commune signs and exports a package at once, with the documented demo
+        # passphrase (app/keys.py): its certificate says DEMO (issue #5).
+        create_demo_key(session, actor, commune.name)
     return document

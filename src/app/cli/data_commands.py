@@ -17,6 +17,7 @@ from app.demo_commune import create_demo
 from app.errors import RaSoatError
 from app.exporting import export_file
 from app.importing import import_file_into
+from app.keys import DEMO_PASSPHRASE
 from app.rounds import current_round
 from app.standards import available_packs, get_pack
 from app.users import bootstrap_administrator, has_users
@@ -136,6 +137,7 @@ def demo(ctx: CliContext, args: argparse.Namespace) -> int:
     create_demo(db, actor, args.households, args.seed, args.reference_date)
     ctx.say("cli.demo_done", households=args.households, seed=args.seed, db=db.describe())
     _say_encryption(ctx, db)
+    ctx.say("keys.demo_created", passphrase=DEMO_PASSPHRASE)
     return 0
 
 

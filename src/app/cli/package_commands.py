@@ -1,0 +1,223 @@
+"""Commands for the handover package and the keys that sign it: export-package, verify,
+decrypt, keys create|import|list|export-cert|trust."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+from typing import Any
+
+from app import atomic, keys
+from app.cli.context import CliContext
+from app.communes import only_commune
+from app.errors import RaSoatError
+from app.package_build import build_package
+from app.package_envelope import decrypt
+from app.package_trust import TrustStore, load_certificates
+from app.package_verify import VerificationReport, verify_package
+
+EXIT_INVALID = 2
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("export-package", help="tạo gói dữ liệu đã ký để gửi cấp trên")
+    p.add_argument("--out", type=Path, required=True, help="thư mục ghi gói")
+    p.add_argument("--encrypt-for", type=Path, metavar="CERT", help="mã hóa cho chứng thư này")
+    p.add_argument("--key", help="tên khóa ký (mặc định: khóa của xã)")
+    p.set_defaults(handler=export_package)
+
+    p = sub.add_parser("verify", help="kiểm tra một gói dữ liệu")
+    p.add_argument("package", type=Path)
+    p.add_argument("--trust", type=Path, action="append", default=[], metavar="CERT")
+    p.add_argument("--decrypt-key", type=Path, metavar="P12", help="khóa giải mã gói mã hóa")
+    p.add_argument("--no-pdf-check", action="store_true", help="bỏ qua chữ ký từng tệp PDF")
+    p.set_defaults(handler=verify)
+
+    p = sub.add_parser("decrypt", help="giải mã gói đã mã hóa")
+    p.add_argument("package", type=Path)
+    p.add_argument("--key", type=Path, required=True, metavar="P12")
+    p.add_argument("--out", type=Path, required=True)
+    p.set_defaults(handler=decrypt_cmd)
+
+    p = sub.add_parser("keys", help="khóa ký và chứng thư số")
+    ks = p.add_subparsers(dest="keys_command", metavar="LỆNH", required=True)
+    k = ks.add_parser("create", help="tạo cặp khóa và chứng thư cho xã")
+    k.add_argument("--name", required=True)
+    k.add_argument("--signer", help="tên người/cơ quan ký (mặc định: UBND <xã>)")
+    k.set_defaults(handler=keys_create)
+    k = ks.add_parser("import", help="nhập tệp .p12 do tổ chức chứng thực cấp")
+    k.add_argument("file", type=Path)
+    k.add_argument("--name")
+    k.set_defaults(handler=keys_import)
+    k = ks.add_parser("list", help="liệt kê khóa trên máy")
+    k.set_defaults(handler=keys_list)
+    k = ks.add_parser("export-cert", help="ghi chứng thư (công khai) để gửi cơ quan nhận")
+    k.add_argument("--out", type=Path, required=True)
+    k.add_argument("--name")
+    k.set_defaults(handler=keys_export_cert)
+    k = ks.add_parser("trust", help="tin cậy chứng thư (gốc) của một xã")
+    k.add_argument("files", type=Path, nargs="+")
+    k.set_defaults(handler=keys_trust)
+
+
+def ask_passphrase(prompt: str, confirm: bool = False) -> bytes | None:
+    """RASOAT_KEY_PASSPHRASE for scripts; otherwise ask on a terminal; None when neither."""
+    from_env = keys.passphrase_from_env()
+    if from_env or not sys.stdin.isatty():
+        return from_env
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Nhập lại: ") != first:
+        raise RaSoatError("keys.passphrase_mismatch")
+    return first.encode("utf-8")
+
+
+def export_package(ctx: CliContext, args: argparse.Namespace) -> int:
+    recipient = load_certificates(args.encrypt_for)[0] if args.encrypt_for else None
+    db = ctx.database()
+    with db.sessions.begin() as session:
+        name = args.key or keys.assigned_key(session)
+        identity = keys.load_identity(name, ask_passphrase("Mật khẩu khóa ký: "))
+        result = build_package(session, ctx.actor, args.out, identity, encrypt_for=recipient)
+    ctx.say(
+        "package.done",
+        path=str(result.path),
+        households=result.households,
+        poor=result.by_class.get("poor", 0),
+        near_poor=result.by_class.get("near_poor", 0),
+        fingerprint=result.fingerprint,
+    )
+    if recipient is not None:
+        ctx.say("package.encrypted_for", recipient=recipient.subject.rfc4514_string())
+    return 0
+
+
+def verify(ctx: CliContext, args: argparse.Namespace) -> int:
+    source: Path | bytes = args.package
+    if args.decrypt_key:
+        source = _decrypted(args.package, args.decrypt_key)
+    trust = TrustStore.local(args.trust)
+    report = verify_package(source, trust, check_pdfs=not args.no_pdf_check)
+    report.source = str(args.package)
+    return print_report(ctx, report)
+
+
+def print_report(ctx: CliContext, report: VerificationReport) -> int:
+    if not report.ok:
+        for problem in report.problems:
+            ctx.error(f"{report.source}: {problem.message(ctx.lang)}")
+        ctx.error(ctx.tr("verify.failed", count=len(report.problems)))
+        return EXIT_INVALID
+    m = report.manifest
+    assert m is not None
+    by_class = m.counts.get("by_class", {})
+    ctx.say(
+        "verify.ok",
+        commune=m.commune.get("name", ""),
+        province=m.commune.get("province_name", ""),
+        round=m.round.get("label", ""),
+        households=m.counts.get("households", 0),
+        poor=by_class.get("poor", 0),
+        near_poor=by_class.get("near_poor", 0),
+        files=report.files_checked,
+        pdfs=report.pdf_signatures_checked,
+        signer=report.signer_name,
+        created=m.created_at,
+    )
+    if report.demo:
+        ctx.say("verify.demo_warning")
+    return 0
+
+
+def _decrypted(package: Path, key: Path) -> bytes:
+    try:
+        blob, p12 = package.read_bytes(), key.read_bytes()
+    except OSError as exc:
+        raise RaSoatError("keys.unreadable", path=exc.filename, detail=exc.strerror) from None
+    return decrypt(blob, p12, ask_passphrase("Mật khẩu khóa giải mã: "))
+
+
+def decrypt_cmd(ctx: CliContext, args: argparse.Namespace) -> int:
+    data = _decrypted(args.package, args.key)
+    name = args.package.name.removesuffix(".p7m")
+    out = args.out / name if args.out.is_dir() else args.out
+    atomic.write_bytes(out, data)
+    ctx.say("package.decrypted", path=str(out))
+    return 0
+
+
+def _created(ctx: CliContext, info: keys.KeyInfo, key: str) -> None:
+    ctx.say(
+        key,
+        name=info.name,
+        subject=info.subject,
+        fingerprint=info.fingerprint,
+        until=info.not_after.strftime("%d/%m/%Y"),
+    )
+
+
+def keys_create(ctx: CliContext, args: argparse.Namespace) -> int:
+    db = ctx.database()
+    with db.sessions.begin() as session:
+        commune = only_commune(session)
+        passphrase = ask_passphrase("Mật khẩu mới cho khóa: ", confirm=True)
+        if not passphrase:
+            raise RaSoatError("keys.passphrase_missing", env=keys.PASSPHRASE_ENV)
+        signer = args.signer or f"UBND {commune.name}"
+        info = keys.create_key(
+            args.name, f"{signer} ({commune.province_code}/{commune.code})",
+            f"UBND {commune.name}, {commune.province_name}", passphrase,
+        )
+        keys.assign_key(session, ctx.actor, info.name)
+    _created(ctx, info, "keys.created")
+    return 0
+
+
+def keys_import(ctx: CliContext, args: argparse.Namespace) -> int:
+    passphrase = ask_passphrase("Mật khẩu của tệp .p12: ")
+    if not passphrase:
+        raise RaSoatError("keys.passphrase_missing", env=keys.PASSPHRASE_ENV)
+    info = keys.import_p12(args.file, passphrase, args.name)
+    db = ctx.database()
+    with db.sessions.begin() as session:
+        keys.assign_key(session, ctx.actor, info.name)
+    _created(ctx, info, "keys.imported")
+    return 0
+
+
+def keys_list(ctx: CliContext, args: argparse.Namespace) -> int:
+    found = keys.list_keys()
+    if not found:
+        ctx.say("keys.none")
+    for info in found:
+        ctx.say(
+            "keys.listed",
+            marker="*",
+            name=info.name,
+            subject=info.subject,
+            fingerprint=info.fingerprint[:16],
+            until=info.not_after.strftime("%d/%m/%Y"),
+        )
+    return 0
+
+
+def keys_export_cert(ctx: CliContext, args: argparse.Namespace) -> int:
+    name = args.name
+    if name is None:
+        with ctx.database().sessions.begin() as session:
+            name = keys.assigned_key(session)
+    path = args.out
+    atomic.write_bytes(path, keys.chain_pem(name))
+    ctx.say("keys.cert_written", path=str(path))
+    return 0
+
+
+def keys_trust(ctx: CliContext, args: argparse.Namespace) -> int:
+    count = 0
+    for file in args.files:
+        for cert in load_certificates(file):
+            keys.trust(cert)
+            count += 1
+    ctx.say("keys.trusted", count=count)
+    return 0

@@ -1,0 +1,227 @@
+"""Building the signed handover package for the upper level:
+
+    <province>-<commune>-<round>-<yyyymmddHHMM>.rasoat.zip
+        data/households.json     the register in the exchange format v1
+        reports/*.xlsx           the report workbook
+        reports/*.pdf            the report tables and lists, each PAdES-signed
+        manifest.json            SHA-256 and size of every file, commune, round, counts
+        manifest.json.p7s        detached CMS signature of the manifest
+
+The package fingerprint is the SHA-256 of data/households.json: it is known before any report
+is drawn, so every PDF page and the workbook carry it (and a QR code of it), and a printed page
+can be matched to its package. The manifest states it and the verifier recomputes it.
+Optionally the whole zip is encrypted for the receiving office (`.rasoat.zip.p7m`); then no
+unencrypted copy is written.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cryptography import x509
+from sqlalchemy.orm import Session
+
+from app import __version__, atomic, audit
+from app.actor import Actor
+from app.exchange_write import dumps
+from app.exporting import export_document
+from app.jobs import IsCancelled, JobCancelled, Progress
+from app.package_envelope import SUFFIX, encrypt
+from app.package_manifest import DATA, MANIFEST, SIGNATURE, FileEntry, Manifest
+from app.package_signing import SigningIdentity
+from app.report_excel import write_workbook
+from app.report_pdf import Stamp, write_tables_pdf
+from app.reports import ReportSource, final_list, load_source, posting_list, summary_tables
+from app.reports.list_tables import detailed_list
+
+PACKAGE_SUFFIX = ".rasoat.zip"
+WORKBOOK = "reports/bao-cao-ra-soat.xlsx"
+CLASSES = ("poor", "near_poor", "average", "not_poor")
+
+
+@dataclass(frozen=True)
+class PackageResult:
+    path: Path
+    fingerprint: str
+    households: int
+    by_class: dict[str, int]
+    files: tuple[FileEntry, ...]
+    encrypted: bool
+
+
+def package_name(source: ReportSource, created: datetime) -> str:
+    c = source.commune
+    return f"{c.province_code}-{c.code}-{source.round.slug}-{created:%Y%m%d%H%M}{PACKAGE_SUFFIX}"
+
+
+def _pdf(write: Callable[[io.BytesIO], Any]) -> bytes:
+    buf = io.BytesIO()
+    write(buf)
+    return buf.getvalue()
+
+
+def report_pdfs(source: ReportSource, stamp: Stamp) -> dict[str, bytes]:
+    """The unsigned PDFs of the package, by name inside the package."""
+    documents: dict[str, tuple[str, list[Any]]] = {
+        "reports/bao-cao-tong-hop.pdf": ("Báo cáo tổng hợp", summary_tables(source)),
+        "reports/danh-sach-chi-tiet.pdf": (
+            "Danh sách chi tiết hộ nghèo, hộ cận nghèo",
+            [detailed_list(source, "poor"), detailed_list(source, "near_poor")],
+        ),
+        "reports/phu-luc-vi-danh-sach-chinh-thuc.pdf": ("Phụ lục VI", [final_list(source)]),
+        "reports/danh-sach-niem-yet.pdf": ("Danh sách niêm yết", [posting_list(source)]),
+    }
+    return {
+        name: _pdf(lambda buf, t=tables, ti=title: write_tables_pdf(buf, source, t, stamp, ti))
+        for name, (title, tables) in documents.items()
+    }
+
+
+def _counts(document: dict[str, Any]) -> dict[str, Any]:
+    classes = Counter(
+        (h.get("status") or {}).get("class") or "unclassified" for h in document["households"]
+    )
+    return {
+        "households": len(document["households"]),
+        "members": sum(len(h["members"]) for h in document["households"]),
+        "by_class": {c: classes.get(c, 0) for c in (*CLASSES, "unclassified")},
+    }
+
+
+class _Steps:
+    def __init__(self, total: int, progress: Progress | None, cancelled: IsCancelled | None):
+        self.total, self.done = total, 0
+        self.progress, self.cancelled = progress, cancelled
+
+    def next(self) -> None:
+        if self.cancelled and self.cancelled():
+            raise JobCancelled()
+        self.done += 1
+        if self.progress:
+            self.progress(self.done, self.total)
+
+
+def build_package(
+    session: Session,
+    actor: Actor,
+    out_dir: Path,
+    identity: SigningIdentity,
+    *,
+    encrypt_for: x509.Certificate | None = None,
+    progress: Progress | None = None,
+    cancelled: IsCancelled | None = None,
+    now: datetime | None = None,
+) -> PackageResult:
+    """Build, sign and write the package into `out_dir`; records an audit event."""
+    steps = _Steps(7, progress, cancelled)
+    created = (now or datetime.now()).astimezone().replace(microsecond=0)
+    document = export_document(session)
+    data = dumps(document)
+    fingerprint = hashlib.sha256(data).hexdigest()
+    steps.next()
+    source = load_source(session)
+    stamp = Stamp(source.place(), source.round.label, fingerprint, created)
+    steps.next()
+    files: dict[str, bytes] = {DATA: data}
+    book = io.BytesIO()
+    write_workbook(book, source, [*summary_tables(source), detailed_list(source, "poor"),
+                                  detailed_list(source, "near_poor")], created, fingerprint)
+    files[WORKBOOK] = book.getvalue()
+    steps.next()
+    pdfs = report_pdfs(source, stamp)
+    steps.next()
+    for name, pdf in pdfs.items():
+        files[name] = identity.sign_pdf(pdf, reason="Bàn giao kết quả rà soát", location=source.place())
+    steps.next()
+    manifest = _manifest(source, document, files, fingerprint, identity, created)
+    manifest_bytes = manifest.to_json()
+    signature = identity.sign_detached(manifest_bytes)
+    steps.next()
+    name = package_name(source, created)
+    blob = _zip(files, manifest_bytes, signature, created)
+    if encrypt_for is not None:
+        blob = encrypt(blob, encrypt_for)
+        name += SUFFIX
+    path = out_dir / name
+    atomic.write_bytes(path, blob)
+    steps.next()
+    audit.record(
+        session,
+        actor,
+        "package.export",
+        "round",
+        str(source.round.id),
+        file=name,
+        fingerprint=fingerprint,
+        households=manifest.counts["households"],
+        encrypted=encrypt_for is not None,
+        signer=identity.fingerprint,
+    )
+    return PackageResult(
+        path,
+        fingerprint,
+        manifest.counts["households"],
+        dict(manifest.counts["by_class"]),
+        manifest.files,
+        encrypt_for is not None,
+    )
+
+
+def _manifest(
+    source: ReportSource,
+    document: dict[str, Any],
+    files: dict[str, bytes],
+    fingerprint: str,
+    identity: SigningIdentity,
+    created: datetime,
+) -> Manifest:
+    c, r = source.commune, source.round
+    return Manifest(
+        created_at=created.isoformat(),
+        app_version=__version__,
+        commune={
+            "code": c.code,
+            "name": c.name,
+            "province_code": c.province_code,
+            "province_name": c.province_name,
+        },
+        round={
+            "id": r.id,
+            "kind": r.kind,
+            "label": r.label,
+            "year": r.year,
+            "month": r.month,
+            "reference_date": r.reference_date.isoformat(),
+            "status": r.status,
+        },
+        standard={"id": source.pack.id, "revision": source.pack.revision},
+        counts=_counts(document),
+        fingerprint=fingerprint,
+        signer={"subject": identity.subject, "certificate_sha256": identity.fingerprint},
+        files=tuple(
+            FileEntry(n, hashlib.sha256(b).hexdigest(), len(b)) for n, b in sorted(files.items())
+        ),
+    )
+
+
+def _zip(files: dict[str, bytes], manifest: bytes, signature: bytes, created: datetime) -> bytes:
+    buf = io.BytesIO()
+    stamp = created.timetuple()[:6]
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, data in [(MANIFEST, manifest), (SIGNATURE, signature), *sorted(files.items())]:
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.external_attr = 0o100644 << 16
+            info.create_system = 3
+            # xlsx and PDF are compressed already; deflating them again gains nothing.
+            packed = name.endswith(".json")
+            info.compress_type = zipfile.ZIP_DEFLATED if packed else zipfile.ZIP_STORED
+            zf.writestr(info, data, compresslevel=6 if packed else None)
+    return buf.getvalue()
