@@ -20,7 +20,11 @@ from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
 from app.package_signing import cert_fingerprint
 
-HASHES = {"sha256": hashes.SHA256, "sha384": hashes.SHA384, "sha512": hashes.SHA512}
+HASHES: dict[str, type[hashes.HashAlgorithm]] = {
+    "sha256": hashes.SHA256,
+    "sha384": hashes.SHA384,
+    "sha512": hashes.SHA512,
+}
 MAX_DEPTH = 5
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from pyhanko.sign import signers
@@ -147,7 +147,7 @@ def _slug(text: str) -> str:
 
 def _store(
     name: str,
-    key: rsa.RSAPrivateKey | object,
+    key: pkcs12.PKCS12PrivateKeyTypes,
     cert: x509.Certificate,
     chain: list[x509.Certificate],
     passphrase: bytes,
@@ -163,7 +163,11 @@ def _store(
         .build(passphrase)
     )
     blob = pkcs12.serialize_key_and_certificates(
-        name.encode(), key, cert, chain or None, encryption  # type: ignore[arg-type]
+        name.encode(),
+        key,
+        cert,
+        chain or None,
+        encryption,
     )
     atomic.write_bytes(path, blob)
     pem = b"".join(c.public_bytes(serialization.Encoding.PEM) for c in [cert, *chain])
@@ -197,8 +201,8 @@ def import_p12(path: Path, passphrase: bytes, name: str | None = None) -> KeyInf
         raise RaSoatError("keys.unreadable", path=str(path), detail=exc.strerror) from None
     except ValueError:
         raise RaSoatError("keys.bad_p12", path=str(path)) from None
-    if key is None or cert is None:
-        raise RaSoatError("keys.bad_p12", path=str(path))
+    if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey) or cert is None:
+        raise RaSoatError("keys.bad_p12", path=str(path))  # no key, or one we cannot sign with
     _check_passphrase(passphrase)
     return _store(_slug(name or path.stem), key, cert, list(extra), passphrase)
 

@@ -20,7 +20,6 @@ import hashlib
 import io
 import zipfile
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -62,12 +61,6 @@ def package_name(source: ReportSource, created: datetime) -> str:
     return f"{c.province_code}-{c.code}-{source.round.slug}-{created:%Y%m%d%H%M}{PACKAGE_SUFFIX}"
 
 
-def _pdf(write: Callable[[io.BytesIO], Any]) -> bytes:
-    buf = io.BytesIO()
-    write(buf)
-    return buf.getvalue()
-
-
 def report_pdfs(source: ReportSource, stamp: Stamp) -> dict[str, bytes]:
     """The unsigned PDFs of the package, by name inside the package."""
     documents: dict[str, tuple[str, list[Any]]] = {
@@ -79,10 +72,12 @@ def report_pdfs(source: ReportSource, stamp: Stamp) -> dict[str, bytes]:
         "reports/phu-luc-vi-danh-sach-chinh-thuc.pdf": ("Phụ lục VI", [final_list(source)]),
         "reports/danh-sach-niem-yet.pdf": ("Danh sách niêm yết", [posting_list(source)]),
     }
-    return {
-        name: _pdf(lambda buf, t=tables, ti=title: write_tables_pdf(buf, source, t, stamp, ti))
-        for name, (title, tables) in documents.items()
-    }
+    out = {}
+    for name, (title, tables) in documents.items():
+        buf = io.BytesIO()
+        write_tables_pdf(buf, source, tables, stamp, title)
+        out[name] = buf.getvalue()
+    return out
 
 
 def _counts(document: dict[str, Any]) -> dict[str, Any]:
@@ -132,14 +127,25 @@ def build_package(
     steps.next()
     files: dict[str, bytes] = {DATA: data}
     book = io.BytesIO()
-    write_workbook(book, source, [*summary_tables(source), detailed_list(source, "poor"),
-                                  detailed_list(source, "near_poor")], created, fingerprint)
+    write_workbook(
+        book,
+        source,
+        [
+            *summary_tables(source),
+            detailed_list(source, "poor"),
+            detailed_list(source, "near_poor"),
+        ],
+        created,
+        fingerprint,
+    )
     files[WORKBOOK] = book.getvalue()
     steps.next()
     pdfs = report_pdfs(source, stamp)
     steps.next()
     for name, pdf in pdfs.items():
-        files[name] = identity.sign_pdf(pdf, reason="Bàn giao kết quả rà soát", location=source.place())
+        files[name] = identity.sign_pdf(
+            pdf, reason="Bàn giao kết quả rà soát", location=source.place()
+        )
     steps.next()
     manifest = _manifest(source, document, files, fingerprint, identity, created)
     manifest_bytes = manifest.to_json()

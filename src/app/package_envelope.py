@@ -7,6 +7,7 @@ from __future__ import annotations
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.ciphers import algorithms
 from cryptography.hazmat.primitives.serialization import pkcs7, pkcs12
 
 from app.errors import RaSoatError
@@ -27,7 +28,7 @@ def encrypt(data: bytes, recipient: x509.Certificate) -> bytes:
         pkcs7.PKCS7EnvelopeBuilder()
         .set_data(data)
         .add_recipient(recipient)
-        .set_content_encryption_algorithm(pkcs7.ContentEncryptionAlgorithm.AES_256_CBC)
+        .set_content_encryption_algorithm(algorithms.AES256)  # AES-256-CBC
         .encrypt(serialization.Encoding.DER, [pkcs7.PKCS7Options.Binary])
     )
 

@@ -34,7 +34,7 @@ class Limits:
 
 
 @dataclass(frozen=True)
-class EntryProblem:
+class UnsafeEntry:
     code: str  # unsafe_name | symlink | duplicate | encrypted_entry | too_large | bomb | too_many
     path: str
 
@@ -59,19 +59,20 @@ def _folded(name: str) -> str:
 
 
 def _is_link_or_special(info: zipfile.ZipInfo) -> bool:
-    mode = info.external_attr >> 16
-    if info.create_system == 3 and mode:  # Unix attributes are present
-        return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
-    return False
+    if info.create_system != 3:  # no Unix attributes: no links either
+        return False
+    kind = stat.S_IFMT(info.external_attr >> 16)
+    # Python's own writestr leaves the type bits out (kind 0): that is a plain file.
+    return kind not in (0, stat.S_IFREG, stat.S_IFDIR)
 
 
 class PackageZip:
     """An opened package whose central directory passed the checks in `problems` (empty when
     every entry is safe to read)."""
 
-    def __init__(self, source: Path | bytes, limits: Limits = Limits()) -> None:
-        self.limits = limits
-        handle: IO[bytes] = io.BytesIO(source) if isinstance(source, bytes) else open(source, "rb")
+    def __init__(self, source: Path | bytes, limits: Limits | None = None) -> None:
+        self.limits = limits or Limits()
+        handle: IO[bytes] = io.BytesIO(source) if isinstance(source, bytes) else source.open("rb")
         try:
             self.zip = zipfile.ZipFile(handle)
         except (zipfile.BadZipFile, OSError, ValueError, EOFError):
@@ -79,42 +80,42 @@ class PackageZip:
             raise NotAZip() from None
         self._handle = handle
         self.entries: dict[str, zipfile.ZipInfo] = {}
-        self.problems: list[EntryProblem] = []
+        self.problems: list[UnsafeEntry] = []
         self._check()
 
     def _check(self) -> None:
         infos = self.zip.infolist()
         lim = self.limits
         if len(infos) > lim.max_entries:
-            self.problems.append(EntryProblem("too_many", str(len(infos))))
+            self.problems.append(UnsafeEntry("too_many", str(len(infos))))
             return
         folded: set[str] = set()
         total = 0
         for info in infos:
             name = info.filename
             if unsafe_name(name):
-                self.problems.append(EntryProblem("unsafe_name", name))
+                self.problems.append(UnsafeEntry("unsafe_name", name))
                 continue
             if _is_link_or_special(info):
-                self.problems.append(EntryProblem("symlink", name))
+                self.problems.append(UnsafeEntry("symlink", name))
                 continue
             key = _folded(name)
             if key in folded:
-                self.problems.append(EntryProblem("duplicate", name))
+                self.problems.append(UnsafeEntry("duplicate", name))
                 continue
             folded.add(key)
             if info.flag_bits & 0x1:
-                self.problems.append(EntryProblem("encrypted_entry", name))
+                self.problems.append(UnsafeEntry("encrypted_entry", name))
                 continue
             if info.is_dir():
                 continue
             total += info.file_size
             if info.file_size > lim.max_file or total > lim.max_total:
-                self.problems.append(EntryProblem("too_large", name))
+                self.problems.append(UnsafeEntry("too_large", name))
                 continue
             compressed = max(info.compress_size, 1)
             if info.file_size > lim.ratio_floor and info.file_size / compressed > lim.max_ratio:
-                self.problems.append(EntryProblem("bomb", name))
+                self.problems.append(UnsafeEntry("bomb", name))
                 continue
             self.entries[name] = info
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import io
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from asn1crypto import x509 as asn1_x509
@@ -16,6 +17,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 from pyhanko.sign.fields import SigSeedSubFilter
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 
 DIGEST = "sha256"
 
@@ -51,7 +53,13 @@ class SigningIdentity:
 
     def sign_detached(self, data: bytes) -> bytes:
         """A detached CMS SignedData (DER) over `data`, carrying the certificate chain."""
-        info = asyncio.run(self.signer.async_sign_general_data(data, DIGEST, detached=True))
+        # The signing time is signed too, so a verifier checks the certificate at that moment.
+        attrs = PdfCMSSignedAttributes(signing_time=datetime.now(UTC))
+        info = asyncio.run(
+            self.signer.async_sign_general_data(
+                data, DIGEST, detached=True, signed_attr_settings=attrs
+            )
+        )
         return bytes(info.dump())
 
     def sign_pdf(self, pdf: bytes, reason: str = "", location: str = "") -> bytes:

@@ -10,13 +10,12 @@ bytes of the files it asked to keep — so nothing is read twice from a file tha
 from __future__ import annotations
 
 import hashlib
-
 import json
 import zipfile
 from collections import Counter
 from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,7 @@ from app.package_signing import cert_fingerprint, common_name
 from app.package_trust import TrustStore
 
 CLASSES = ("poor", "near_poor", "average", "not_poor")
+DEFAULT_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -81,7 +81,7 @@ def verify_package(
     *,
     check_pdfs: bool = True,
     keep: Collection[str] = (),
-    limits: Limits = Limits(),
+    limits: Limits = DEFAULT_LIMITS,
 ) -> VerificationReport:
     """Check a package file (or its bytes) completely; see the module docstring."""
     trust = trust if trust is not None else TrustStore.local()
@@ -169,19 +169,13 @@ def _check_signature(
     report.signer = result.signer
     if manifest.signer.get("certificate_sha256") != cert_fingerprint(result.signer):
         report.add("signer_mismatch", MANIFEST)
-    when = result.signing_time or _manifest_time(manifest)
+    # The signed signing time when there is one; the manifest's own date is only a claim.
+    when = result.signing_time or datetime.now(UTC)
     chain = chain_to(result.signer, result.certificates, trust.anchors, when, trust.revoked)
     if chain is None:
         report.add("signer_unknown", SIGNATURE, signer=common_name(result.signer))
     else:
         report.chain = chain
-
-
-def _manifest_time(manifest: Manifest) -> datetime | None:
-    try:
-        return datetime.fromisoformat(manifest.created_at)
-    except ValueError:
-        return None
 
 
 def _check_files(
@@ -269,6 +263,3 @@ def _check_pdfs(
             continue  # already reported once, as signer_unknown
         if reason:
             report.add("pdf_signature_invalid", entry.path, reason=reason)
-
-
-

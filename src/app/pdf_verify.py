@@ -9,8 +9,8 @@ import logging
 
 from cryptography import x509
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
@@ -34,7 +34,7 @@ def check_pdf_signature(
     if len(signatures) != 1:
         return "no_signature" if not signatures else "several_signatures"
     context = ValidationContext(
-        trust_roots=[to_asn1(c) for c in trust.anchors] or None,
+        trust_roots=[to_asn1(c) for c in trust.anchors],  # never the system list
         allow_fetching=False,
         revocation_mode="soft-fail",
     )

@@ -18,8 +18,8 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.protection import WorkbookProtection
-from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.cell_range import CellRange
 
 from app.reports.source import ReportSource
 from app.reports.table import (
@@ -167,9 +167,10 @@ class WorkbookWriter:
         for row in table.rows:
             n += 1
             if row.kind == GROUP:
-                ws.append([self._cell(ws, row.values[0], "rs_group")] + [
-                    self._cell(ws, None, "rs_group") for _ in range(width - 1)
-                ])
+                ws.append(
+                    [self._cell(ws, row.values[0], "rs_group")]
+                    + [self._cell(ws, None, "rs_group") for _ in range(width - 1)]
+                )
                 merges.append(f"A{n}:{end}{n}")
                 continue
             bold = 1 if row.kind in (TOTAL, SUBTOTAL) else 0

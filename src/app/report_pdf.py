@@ -249,7 +249,9 @@ class TableLayout:
             for v, col, w in zip(row.values, self.table.columns, self.widths, strict=True)
         ]
 
-    def paginate(self, first_space: float, page_space: float) -> list[list[tuple[Row, list[list[str]], float]]]:
+    def paginate(
+        self, first_space: float, page_space: float
+    ) -> list[list[tuple[Row, list[list[str]], float]]]:
         pages: list[list[tuple[Row, list[list[str]], float]]] = [[]]
         space = first_space - self.head_height
         for row in self.table.rows:
@@ -265,8 +267,8 @@ class TableLayout:
 
 def _draw_header(c: Canvas, layout: TableLayout, top: float) -> float:
     tops = [top]
-    for h in layout.head_heights:
-        tops.append(tops[-1] - h)
+    for height in layout.head_heights:
+        tops.append(tops[-1] - height)
     c.setLineWidth(0.5)
     c.setFont(BOLD, HEAD_SIZE)
     for h, lines in zip(layout.table.header, layout.head_lines, strict=True):
@@ -349,7 +351,8 @@ def write_tables_pdf(
         first_top = _title_height(page, source, table, width)
         notes_room = 12 + 9 * len(table.notes) * 2
         pages = layout.paginate(
-            first_top - page.content_bottom - notes_room, page.content_top - page.content_bottom - notes_room
+            first_top - page.content_bottom - notes_room,
+            page.content_top - page.content_bottom - notes_room,
         )
         laid.append((table, layout, pages))
     total = sum(len(p) for _, _, p in laid)
@@ -371,6 +374,8 @@ def write_tables_pdf(
     return total
 
 
-def _title_height(page: PageCanvas, source: ReportSource, table: ReportTable, width: float) -> float:
+def _title_height(
+    page: PageCanvas, source: ReportSource, table: ReportTable, width: float
+) -> float:
     lines = len(wrap(table.title, BOLD, 11.5, width * 0.9))
     return page.content_top - 44 - 14 * lines - 12 + 14

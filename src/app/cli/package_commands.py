@@ -166,8 +166,10 @@ def keys_create(ctx: CliContext, args: argparse.Namespace) -> int:
             raise RaSoatError("keys.passphrase_missing", env=keys.PASSPHRASE_ENV)
         signer = args.signer or f"UBND {commune.name}"
         info = keys.create_key(
-            args.name, f"{signer} ({commune.province_code}/{commune.code})",
-            f"UBND {commune.name}, {commune.province_name}", passphrase,
+            args.name,
+            f"{signer} ({commune.province_code}/{commune.code})",
+            f"UBND {commune.name}, {commune.province_name}",
+            passphrase,
         )
         keys.assign_key(session, ctx.actor, info.name)
     _created(ctx, info, "keys.created")

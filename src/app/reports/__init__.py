@@ -1,7 +1,7 @@
 """Official report tables computed from the commune's data (see table.py for the model).
 
-    source = load_source(session)
-    tables = workbook_tables(source)   # what the Excel workbook and the report PDF show
+source = load_source(session)
+tables = workbook_tables(source)   # what the Excel workbook and the report PDF show
 """
 
 from __future__ import annotations

@@ -24,7 +24,7 @@ def _grouped(source: ReportSource, cls: str) -> list[tuple[str, list[Result]]]:
 
 def _deprived_numbers(source: ReportSource, r: Result) -> str:
     order = {ind_id: n for n, ind_id in enumerate(source.pack.indicator_ids, 1)}
-    return ", ".join(str(order[d]) for d in r.deprived if d in order)
+    return ", ".join(str(n) for n in sorted(order[d] for d in r.deprived if d in order))
 
 
 def detailed_list(source: ReportSource, cls: str) -> ReportTable:

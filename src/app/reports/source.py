@@ -95,7 +95,9 @@ def load_source(
     results = []
     for n, (row, facts) in enumerate(loaded, 1):
         cls, deprived, step, basis = assessed.get(row[0], (None, "", "listed", None))
-        results.append(Result(facts, cls, tuple(deprived.split(",")) if deprived else (), step, basis))
+        results.append(
+            Result(facts, cls, tuple(deprived.split(",")) if deprived else (), step, basis)
+        )
         ticker.tick(n)
     villages = conn.execute(
         select(Village.name).where(Village.commune_id == commune.id).order_by(Village.position)

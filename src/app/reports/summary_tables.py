@@ -8,7 +8,13 @@ from collections.abc import Callable, Iterable, Sequence
 
 from app.ages import AgeClock
 from app.classify import Classifier
-from app.reports.groups import LabourCapacity, head_ethnicity, is_female_headed, is_minority, majority
+from app.reports.groups import (
+    LabourCapacity,
+    head_ethnicity,
+    is_female_headed,
+    is_minority,
+    majority,
+)
 from app.reports.source import ReportSource, Result
 from app.reports.table import (
     INT,
@@ -138,9 +144,7 @@ def deprivation(source: ReportSource, cls: str, rates: bool) -> ReportTable:
         f"thieu-hut-{CLASS_SLUGS[cls]}{'-ty-le' if rates else ''}",
         f"{'Tỷ lệ thiếu hụt' if rates else 'Thiếu hụt'} {CLASS_SHORT[cls]}",
         f"PHÂN TÍCH {kind}CÁC CHỈ SỐ THIẾU HỤT DỊCH VỤ XÃ HỘI CƠ BẢN CỦA {noun.upper()}",
-        (STT, PLACE, N, Column(RATIO, 7) if rates else N) + tuple(
-            P if rates else N for _ in ids
-        ),
+        (STT, PLACE, N, Column(RATIO, 7) if rates else N, *(P if rates else N for _ in ids)),
         _indicator_header(
             source,
             f"Tổng số {noun}",
@@ -280,7 +284,12 @@ def children(source: ReportSource) -> ReportTable:
         "TỔNG HỢP CHỈ TIÊU THIẾU HỤT CỦA TRẺ EM THUỘC HỘ NGHÈO, HỘ CẬN NGHÈO",
         (STT, PLACE) + (N,) * 6,
         header_grid(
-            (("STT", 2, 1), ("Thôn, bản, tổ dân phố", 2, 1), ("Hộ nghèo", 1, 3), ("Hộ cận nghèo", 1, 3)),
+            (
+                ("STT", 2, 1),
+                ("Thôn, bản, tổ dân phố", 2, 1),
+                ("Hộ nghèo", 1, 3),
+                ("Hộ cận nghèo", 1, 3),
+            ),
             sub + sub,
         ),
         _village_rows(source, cells),

@@ -104,7 +104,7 @@ def format_number(value: Any, kind: str) -> str:
         return "" if kind == TEXT else "–"
     if kind == YEAR:
         return str(int(value))
-    if kind == INT or kind == MONEY:
+    if kind in (INT, MONEY):
         return f"{int(value):,}".replace(",", ".")
     if kind == PCT:
         return f"{value * 100:.1f}".replace(".", ",")
