@@ -33,6 +33,7 @@ from app.actor import Actor
 from app.errors import RaSoatError
 from app.package_signing import SigningIdentity, cert_fingerprint, common_name
 from app.paths import data_dir
+from app.permissions import can, require
 from models import Setting
 
 PASSPHRASE_ENV = "RASOAT_KEY_PASSPHRASE"
@@ -260,8 +261,19 @@ def load_identity(name: str, passphrase: bytes | None) -> SigningIdentity:
     return SigningIdentity(signer, cert, tuple(extra))
 
 
+def require_key_manager(session: Session, actor: Actor) -> None:
+    """Who may give the commune a signing key: whoever prepares or signs its packages."""
+    if not can(actor, "package.sign"):
+        require(session, actor, "package.prepare")
+
+
 def assign_key(session: Session, actor: Actor, name: str) -> None:
     """Make key `name` the one that signs this commune's packages."""
+    require_key_manager(session, actor)
+    _set_key(session, actor, name)
+
+
+def _set_key(session: Session, actor: Actor, name: str) -> None:
     info = key_info(name)
     setting = session.get(Setting, SETTING)
     if setting is None:
@@ -290,5 +302,5 @@ def create_demo_key(session: Session, actor: Actor, commune_name: str) -> KeyInf
         unit="KHÔNG có giá trị chính thức",
         key_size=2048,
     )
-    assign_key(session, actor, info.name)
+    _set_key(session, actor, info.name)  # part of creating the demo (demo.create)
     return info

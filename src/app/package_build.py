@@ -33,6 +33,7 @@ from app.actor import Actor
 from app.exchange_write import dumps
 from app.exporting import export_document
 from app.jobs import IsCancelled, JobCancelled, Progress
+from app.keys import require_key_manager
 from app.package_envelope import SUFFIX, encrypt
 from app.package_manifest import DATA, MANIFEST, SIGNATURE, FileEntry, Manifest
 from app.package_signing import SigningIdentity
@@ -116,6 +117,7 @@ def build_package(
     now: datetime | None = None,
 ) -> PackageResult:
     """Build, sign and write the package into `out_dir`; records an audit event."""
+    require_key_manager(session, actor)
     steps = _Steps(7, progress, cancelled)
     created = (now or datetime.now()).astimezone().replace(microsecond=0)
     document = export_document(session)

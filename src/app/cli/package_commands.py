@@ -75,11 +75,12 @@ def ask_passphrase(prompt: str, confirm: bool = False) -> bytes | None:
 
 def export_package(ctx: CliContext, args: argparse.Namespace) -> int:
     recipient = load_certificates(args.encrypt_for)[0] if args.encrypt_for else None
+    actor = ctx.actor  # sign in before the transaction: signing in writes to the database
     db = ctx.database()
     with db.sessions.begin() as session:
         name = args.key or keys.assigned_key(session)
         identity = keys.load_identity(name, ask_passphrase("Mật khẩu khóa ký: "))
-        result = build_package(session, ctx.actor, args.out, identity, encrypt_for=recipient)
+        result = build_package(session, actor, args.out, identity, encrypt_for=recipient)
     ctx.say(
         "package.done",
         path=str(result.path),
@@ -158,8 +159,10 @@ def _created(ctx: CliContext, info: keys.KeyInfo, key: str) -> None:
 
 
 def keys_create(ctx: CliContext, args: argparse.Namespace) -> int:
+    actor = ctx.actor
     db = ctx.database()
     with db.sessions.begin() as session:
+        keys.require_key_manager(session, actor)
         commune = only_commune(session)
         passphrase = ask_passphrase("Mật khẩu mới cho khóa: ", confirm=True)
         if not passphrase:
@@ -171,7 +174,7 @@ def keys_create(ctx: CliContext, args: argparse.Namespace) -> int:
             f"UBND {commune.name}, {commune.province_name}",
             passphrase,
         )
-        keys.assign_key(session, ctx.actor, info.name)
+        keys.assign_key(session, actor, info.name)
     _created(ctx, info, "keys.created")
     return 0
 
@@ -180,10 +183,12 @@ def keys_import(ctx: CliContext, args: argparse.Namespace) -> int:
     passphrase = ask_passphrase("Mật khẩu của tệp .p12: ")
     if not passphrase:
         raise RaSoatError("keys.passphrase_missing", env=keys.PASSPHRASE_ENV)
-    info = keys.import_p12(args.file, passphrase, args.name)
+    actor = ctx.actor
     db = ctx.database()
     with db.sessions.begin() as session:
-        keys.assign_key(session, ctx.actor, info.name)
+        keys.require_key_manager(session, actor)
+        info = keys.import_p12(args.file, passphrase, args.name)
+        keys.assign_key(session, actor, info.name)
     _created(ctx, info, "keys.imported")
     return 0
 

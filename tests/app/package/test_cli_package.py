@@ -34,7 +34,9 @@ def demo_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
 
 
 def exported(db: str, out: Path, *extra: str) -> Path:
-    code, text, err = run("--db", db, "export-package", "--out", str(out), *extra)
+    code, text, err = run(
+        "--db", db, "--user", "canbo", "export-package", "--out", str(out), *extra
+    )
     assert code == 0, err
     found = sorted(out.iterdir())
     assert len(found) == 1 and str(found[0]) in text
@@ -173,10 +175,10 @@ def test_wrong_or_missing_passphrase_exports_nothing(
 ) -> None:
     out = tmp_path / "out"
     monkeypatch.setenv(keys.PASSPHRASE_ENV, "not-the-passphrase")
-    code, _, err = run("--db", demo_db, "export-package", "--out", str(out))
+    code, _, err = run("--db", demo_db, "--user", "canbo", "export-package", "--out", str(out))
     assert code == 1 and "Sai mật khẩu" in err
     monkeypatch.delenv(keys.PASSPHRASE_ENV)
-    code, _, err = run("--db", demo_db, "export-package", "--out", str(out))
+    code, _, err = run("--db", demo_db, "--user", "canbo", "export-package", "--out", str(out))
     assert code == 1 and keys.PASSPHRASE_ENV in err
     assert not out.exists() or not any(out.iterdir())
 
@@ -186,11 +188,16 @@ def test_commune_creates_its_own_key_and_signs_with_it(
 ) -> None:
     db = str(tmp_path / "xa.sqlite")
     assert run("--db", db, "init", "--commune", "22237", "--village", "Thôn 1")[0] == 0
-    monkeypatch.setenv(keys.PASSPHRASE_ENV, "short")
+    monkeypatch.setenv(keys.PASSPHRASE_ENV, "một mật khẩu dài")
+    # The administrator manages accounts, not the commune's signing key.
     code, _, err = run("--db", db, "keys", "create", "--name", "Ea Ly 2026")
+    assert code == 1 and "không có quyền" in err
+    assert run("--db", db, "users", "add", "canbo", "--role", "officer")[0] == 0
+    monkeypatch.setenv(keys.PASSPHRASE_ENV, "short")
+    code, _, err = run("--db", db, "--user", "canbo", "keys", "create", "--name", "Ea Ly 2026")
     assert code == 1 and "ít nhất 8" in err
     monkeypatch.setenv(keys.PASSPHRASE_ENV, "một mật khẩu dài")
-    code, out, err = run("--db", db, "keys", "create", "--name", "Ea Ly 2026")
+    code, out, err = run("--db", db, "--user", "canbo", "keys", "create", "--name", "Ea Ly 2026")
     assert code == 0, err
     stored = keys.keys_dir() / "ea-ly-2026.p12"
     # The private key is stored encrypted: no passphrase, no key.
@@ -209,6 +216,7 @@ def test_import_p12_from_a_certification_authority(
 ) -> None:
     db = str(tmp_path / "xa.sqlite")
     run("--db", db, "init", "--commune", "22237", "--village", "Thôn 1")
+    run("--db", db, "users", "add", "canbo", "--role", "officer")
     key, cert, root = keys.issue_pair("Nguyễn Văn A - Chủ tịch", "UBND Xã Ea Ly", key_size=2048)
     p12 = tmp_path / "ca-issued.p12"
     p12.write_bytes(
@@ -217,10 +225,10 @@ def test_import_p12_from_a_certification_authority(
         )
     )
     monkeypatch.setenv(keys.PASSPHRASE_ENV, "wrong-password")
-    code, _, err = run("--db", db, "keys", "import", str(p12))
+    code, _, err = run("--db", db, "--user", "canbo", "keys", "import", str(p12))
     assert code == 1 and "ca-issued.p12" in err
     monkeypatch.setenv(keys.PASSPHRASE_ENV, "ca-password-1")
-    code, _, err = run("--db", db, "keys", "import", str(p12))
+    code, _, err = run("--db", db, "--user", "canbo", "keys", "import", str(p12))
     assert code == 0, err
     package = exported(db, tmp_path / "out")
     root_pem = tmp_path / "root.pem"
