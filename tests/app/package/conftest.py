@@ -20,7 +20,7 @@ from cryptography import x509
 
 from app import keys
 from app.actor import Actor
-from app.cli.data_commands import create_demo
+from app.demo_commune import create_demo
 from app.package_build import PackageResult, build_package
 from app.package_trust import TrustStore
 from app.reports import ReportSource, load_source
