@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv run test lint bench screenshots clean
+.PHONY: venv run test lint bench screenshots dist installer clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,8 +24,8 @@ test: venv
 
 ## ruff (lint + format check) and mypy (strict) on the core.
 lint: venv
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks installer
+	$(BIN)/ruff format --check src tests benchmarks installer
 	$(BIN)/mypy
 
 ## Benchmarks on a 50,000-household demo commune (figures as ratios against raw baselines).
@@ -35,6 +35,14 @@ bench: venv
 ## PNGs of the main screens at 1366×768 for the README (docs/screenshots/).
 screenshots: venv
 	QT_QPA_PLATFORM=offscreen $(BIN)/python tools/screenshots.py docs/screenshots
+
+## The one-folder bundle for this machine (dist/RaSoat) and its portable zip (installer/build.py).
+dist: venv
+	$(BIN)/python installer/build.py bundle
+
+## The Windows installer from the bundle (NSIS makensis; run `make dist` on Windows first).
+installer: dist
+	$(BIN)/python installer/build.py installer
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache .hypothesis

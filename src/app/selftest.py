@@ -85,6 +85,7 @@ def run_selftest(progress: Progress | None = None, work_dir: Path | None = None)
 def _resources() -> str:
     from app.admin_units import communes
     from app.old_admin_units import old_communes
+    from app.paths import data_dir
     from app.resources import resource_path
     from app.standards import available_packs
 
@@ -94,7 +95,7 @@ def _resources() -> str:
         raise RaSoatError("selftest.resources_missing")
     return (
         f"RaSoat {__version__}; {len(packs)} standard packs; {len(communes())} communes; "
-        f"{len(old_communes())} old communes; {len(fonts)} fonts"
+        f"{len(old_communes())} old communes; {len(fonts)} fonts; data folder {data_dir()}"
     )
 
 
