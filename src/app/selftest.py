@@ -100,7 +100,7 @@ def _resources() -> str:
 
 
 def _database(folder: Path, state: dict[str, Any]) -> str:
-    from app.cli.data_commands import create_demo
+    from app.demo_commune import create_demo
     from app.storage import open_database
     from app.users import bootstrap_administrator, create_user
 
