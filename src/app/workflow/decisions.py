@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.actor import Actor
 from app.errors import RaSoatError
 from app.textnorm import nfc
-from app.workflow.steps import StepResult, check_all, record
+from app.workflow.steps import StepResult, StepWriter, check_all
 from models import Assessment, ReviewRound, RoundDocument, Setting
 
 RECEIVING_OFFICE_KEY = "receiving_office"
@@ -66,9 +66,10 @@ def final_list(
     cases = check_all(session, actor, review_round, codes, "final_list", on)
     document = _document(session, actor, review_round, "final_list", on, number)
     steps = {}
-    for case in cases:
-        case.details = {"document": document.id, "proposed": case.assessment.proposed_class}
-        steps[case.code] = record(session, actor, case, "final_list", on)
+    with StepWriter(session, actor) as writer:
+        for case in cases:
+            case.details = {"document": document.id, "proposed": case.assessment.proposed_class}
+            steps[case.code] = writer.record(case, "final_list", on)
     return StepResult("final_list", steps, document.id)
 
 
@@ -91,9 +92,10 @@ def upper_opinion(
         session, actor, review_round, "upper_opinion", on, reference, party, opinion
     )
     steps = {}
-    for case in cases:
-        case.details = {"document": document.id, "office": party}
-        steps[case.code] = record(session, actor, case, "upper_opinion", on)
+    with StepWriter(session, actor) as writer:
+        for case in cases:
+            case.details = {"document": document.id, "office": party}
+            steps[case.code] = writer.record(case, "upper_opinion", on)
     return StepResult("upper_opinion", steps, document.id)
 
 
@@ -111,12 +113,13 @@ def decide(
     cases = check_all(session, actor, review_round, codes, "decide", on)
     document = _document(session, actor, review_round, "decision", on, number, actor.label)
     steps = {}
-    for case in cases:
-        a = case.assessment
-        a.decided_class = a.proposed_class or "none"
-        a.decision_id, a.final = document.id, True
-        case.details = {"decision": document.number, "decided": a.decided_class}
-        steps[case.code] = record(session, actor, case, "decide", on)
+    with StepWriter(session, actor) as writer:
+        for case in cases:
+            a = case.assessment
+            a.decided_class = a.proposed_class or "none"
+            a.decision_id, a.final = document.id, True
+            case.details = {"decision": document.number, "decided": a.decided_class}
+            steps[case.code] = writer.record(case, "decide", on)
     return StepResult("decide", steps, document.id)
 
 
@@ -139,9 +142,10 @@ def certify(
         or 0
     )
     steps = {}
-    for n, case in enumerate(cases, issued + 1):
-        number = f"{n}/{CERTIFICATE_SUFFIX}"
-        case.assessment.certificate_no, case.assessment.certificate_on = number, on
-        case.details = {"certificate": number}
-        steps[case.code] = record(session, actor, case, "certify", on)
+    with StepWriter(session, actor) as writer:
+        for n, case in enumerate(cases, issued + 1):
+            number = f"{n}/{CERTIFICATE_SUFFIX}"
+            case.assessment.certificate_no, case.assessment.certificate_on = number, on
+            case.details = {"certificate": number}
+            steps[case.code] = writer.record(case, "certify", on)
     return StepResult("certify", steps)

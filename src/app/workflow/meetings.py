@@ -18,7 +18,7 @@ from app.actor import Actor
 from app.errors import RaSoatError, WorkflowError
 from app.textnorm import nfc
 from app.workflow.procedure import procedure
-from app.workflow.steps import check_all, record
+from app.workflow.steps import StepWriter, check_all
 from models import (
     Household,
     MeetingGroup,
@@ -81,6 +81,7 @@ def record_meeting(
     session.flush()
     agreed: list[str] = []
     resurvey: list[str] = []
+    writer = StepWriter(session, actor)
     for position, vote in enumerate(groups, 1):
         ok = group_agreed(vote.agreeing, attendees)
         group = MeetingGroup(
@@ -101,8 +102,9 @@ def record_meeting(
                 "agreeing": vote.agreeing,
                 "attendees": attendees,
             }
-            record(session, actor, case, "meeting", held_on, "agreed" if ok else "rejected")
+            writer.record(case, "meeting", held_on, "agreed" if ok else "rejected")
             (agreed if ok else resurvey).append(code)
+    writer.write()
     return MeetingResult(meeting.id, tuple(agreed), tuple(resurvey))
 
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.actor import Actor
 from app.errors import RaSoatError
 from app.textnorm import nfc
-from app.workflow.steps import Case, StepResult, check_all, record
+from app.workflow.steps import Case, StepResult, StepWriter, check_all, record
 from app.workflow.working_days import calendar
 from models import Complaint, Posting, ReviewRound
 
@@ -56,10 +56,12 @@ def post(
     session.add(posting)
     session.flush()
     steps = {}
-    for case in cases:
-        case.assessment.posting_id, case.assessment.posting_ends_on = posting.id, posting.ends_on
-        case.details = {"posting": posting.id, "ends_on": posting.ends_on.isoformat()}
-        steps[case.code] = record(session, actor, case, "post", starts_on)
+    with StepWriter(session, actor) as writer:
+        for case in cases:
+            a = case.assessment
+            a.posting_id, a.posting_ends_on = posting.id, posting.ends_on
+            case.details = {"posting": posting.id, "ends_on": posting.ends_on.isoformat()}
+            steps[case.code] = writer.record(case, "post", starts_on)
     return StepResult("post", steps, posting.id)
 
 

@@ -27,6 +27,7 @@ from app.workflow.procedure import Track, Transition, procedure
 from app.workflow.working_days import calendar
 from models import Assessment, AssessmentStep, Complaint, Household, ReviewRound
 from models.base import utcnow
+from models.bulk import insert_rows
 
 ON_LISTS = ("poor", "near_poor")
 
@@ -56,6 +57,8 @@ class Case:
     track: Track
     farm_household: bool = False
     details: dict[str, Any] = field(default_factory=dict)
+    open_complaints: int = 0  # complaints without a re-check result
+    last_seq: int = 0  # the household's last step number in this round
 
 
 @dataclass(frozen=True)
@@ -76,21 +79,68 @@ def action_label(action: str, lang: str = "vi") -> str:
 
 
 def load_case(session: Session, review_round: ReviewRound, code: str) -> Case:
-    row = session.execute(
-        select(Assessment, Household.code, Household.farm_household)
-        .join(Household, Household.id == Assessment.household_id)
-        .where(
-            Assessment.round_id == review_round.id,
-            Household.code == code,
-            Household.commune_id == review_round.commune_id,
+    return load_cases(session, review_round, [code])[code]
+
+
+def load_cases(
+    session: Session, review_round: ReviewRound, codes: Sequence[str]
+) -> dict[str, Case]:
+    """The households' cases, in a few queries whatever their number; NotFound or WorkflowError
+    for the first household not in the round or not under review."""
+    found: dict[str, tuple[Assessment, bool]] = {}
+    for chunk in _chunks(list(codes)):
+        rows = session.execute(
+            select(Assessment, Household.code, Household.farm_household)
+            .join(Household, Household.id == Assessment.household_id)
+            .where(
+                Assessment.round_id == review_round.id,
+                Household.code.in_(chunk),
+                Household.commune_id == review_round.commune_id,
+            )
         )
-    ).first()
-    if row is None:
-        raise NotFound("workflow.not_in_round", household=code, round=review_round.label)
-    assessment, hcode, farm = row
-    if assessment.basis is None or assessment.track is None:
-        raise WorkflowError("workflow.not_in_review", household=hcode)
-    return Case(review_round, assessment, hcode, procedure().track(assessment.track), farm)
+        found.update({code: (a, farm) for a, code, farm in rows})
+    complaints, seqs = _counts(session, [a.id for a, _ in found.values()])
+    cases = {}
+    for code in codes:
+        if code not in found:
+            raise NotFound("workflow.not_in_round", household=code, round=review_round.label)
+        a, farm = found[code]
+        if a.basis is None or a.track is None:
+            raise WorkflowError("workflow.not_in_review", household=code)
+        track = procedure().track(a.track)
+        cases[code] = Case(
+            review_round, a, code, track, farm, {}, complaints.get(a.id, 0), seqs.get(a.id, 0)
+        )
+    return cases
+
+
+def _chunks(items: list[Any], size: int = 500) -> Iterable[list[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _counts(session: Session, ids: list[int]) -> tuple[dict[int, int], dict[int, int]]:
+    """Open complaints and last step number per assessment id."""
+    complaints: dict[int, int] = {}
+    seqs: dict[int, int] = {}
+    for chunk in _chunks(ids):
+        complaints.update(
+            (hid, count)
+            for hid, count in session.execute(
+                select(Complaint.assessment_id, func.count())
+                .where(Complaint.assessment_id.in_(chunk), Complaint.rechecked_on.is_(None))
+                .group_by(Complaint.assessment_id)
+            )
+        )
+        seqs.update(
+            (hid, seq)
+            for hid, seq in session.execute(
+                select(AssessmentStep.assessment_id, func.max(AssessmentStep.seq))
+                .where(AssessmentStep.assessment_id.in_(chunk))
+                .group_by(AssessmentStep.assessment_id)
+            )
+        )
+    return complaints, seqs
 
 
 Guard = Callable[[Session, Case, date], None]
@@ -123,7 +173,7 @@ def _within_posting(session: Session, case: Case, on: date) -> None:
 
 
 def _open_complaint(session: Session, case: Case, on: date) -> None:
-    if open_complaints(session, case.assessment.id) == 0:
+    if case.open_complaints == 0:
         raise WorkflowError("workflow.no_open_complaint", household=case.code)
 
 
@@ -140,7 +190,7 @@ def _posting_ended(session: Session, case: Case, on: date) -> None:
 
 
 def _complaints_rechecked(session: Session, case: Case, on: date) -> None:
-    count = open_complaints(session, case.assessment.id)
+    count = case.open_complaints
     if count:
         raise WorkflowError("workflow.complaint_open", household=case.code, count=count)
 
@@ -244,9 +294,17 @@ def check_all(
     for permission in sorted(permissions):
         require(session, actor, permission)
     cases, reasons = [], []
-    for code in codes:
+    loaded: dict[str, Case] = {}
+    try:
+        loaded = load_cases(session, review_round, codes)
+    except WorkflowError:  # name every household that is not there, not only the first
+        for code in codes:
+            try:
+                loaded[code] = load_case(session, review_round, code)
+            except WorkflowError as exc:
+                reasons.append(exc)
+    for case in loaded.values():
         try:
-            case = load_case(session, review_round, code)
             check(session, case, action, on)
             cases.append(case)
         except WorkflowError as exc:
@@ -263,47 +321,72 @@ def _tracks(action: str) -> list[str]:
     return tracks
 
 
+class StepWriter:
+    """Records steps: moves each assessment at once, and writes the history rows and the audit
+    events together when the action ends (a decision on thousands of households is one bulk
+    insert and one append to the audit chain, not thousands)."""
+
+    def __init__(self, session: Session, actor: Actor) -> None:
+        self.session, self.actor = session, actor
+        self.rows: list[tuple[Any, ...]] = []
+        self.events: list[audit.Event] = []
+        self.now = utcnow()
+
+    def __enter__(self) -> StepWriter:
+        return self
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if kind is None:
+            self.write()
+
+    def record(self, case: Case, action: str, on: date, outcome: str = "done") -> str:
+        """Move `case` on; returns the new step."""
+        a = case.assessment
+        target = case.track.transition(action).target(outcome)
+        details = {k: v for k, v in case.details.items() if v is not None}
+        case.last_seq += 1
+        text = json.dumps(details, ensure_ascii=False, default=str)
+        self.rows.append(
+            (a.id, case.last_seq, action, a.step, target, on, self.actor.username, self.now, text)
+        )
+        self.events.append(
+            audit.Event(
+                f"step.{action}",
+                "household",
+                case.code,
+                {"round": case.round.id, "step": [a.step, target], "on": on.isoformat(), **details},
+            )
+        )
+        a.step, a.step_on, a.updated_at = target, on, self.now
+        case.details = {}
+        return target
+
+    def write(self) -> None:
+        self.session.flush()
+        insert_rows(self.session.connection(), AssessmentStep, STEP_COLUMNS, self.rows)
+        audit.append(self.session, self.actor, self.events)
+        self.rows, self.events = [], []
+
+
+STEP_COLUMNS = (
+    "assessment_id",
+    "seq",
+    "action",
+    "from_step",
+    "to_step",
+    "on_date",
+    "actor",
+    "recorded_at",
+    "details",
+)
+
+
 def record(
     session: Session, actor: Actor, case: Case, action: str, on: date, outcome: str = "done"
 ) -> str:
-    """Write the step (history row, assessment, audit event); returns the new step."""
-    a = case.assessment
-    target = case.track.transition(action).target(outcome)
-    seq = (
-        session.scalar(
-            select(func.coalesce(func.max(AssessmentStep.seq), 0)).where(
-                AssessmentStep.assessment_id == a.id
-            )
-        )
-        or 0
-    )
-    details = {k: v for k, v in case.details.items() if v is not None}
-    session.add(
-        AssessmentStep(
-            assessment_id=a.id,
-            seq=seq + 1,
-            action=action,
-            from_step=a.step,
-            to_step=target,
-            on_date=on,
-            actor=actor.username,
-            details=json.dumps(details, ensure_ascii=False, default=str),
-        )
-    )
-    audit.record(
-        session,
-        actor,
-        f"step.{action}",
-        "household",
-        case.code,
-        round=case.round.id,
-        step=[a.step, target],
-        on=on.isoformat(),
-        **details,
-    )
-    a.step, a.step_on, a.updated_at = target, on, utcnow()
-    case.details = {}
-    return target
+    """Record one step of one household at once (see StepWriter for many)."""
+    with StepWriter(session, actor) as writer:
+        return writer.record(case, action, on, outcome)
 
 
 def history_rows(session: Session, assessment_id: int) -> list[AssessmentStep]:
