@@ -13,7 +13,7 @@ from typing import Any
 
 from app import facts as F
 from app.facts import HouseholdFacts, MemberFacts
-from app.textnorm import is_digits, iso_date, nfc
+from app.textnorm import bad_char, is_digits, iso_date, nfc
 
 _SEXES = frozenset(F.SEXES)
 _RELATIONS = frozenset(F.RELATIONS)
@@ -49,7 +49,7 @@ def _text(value: Any, limit: int, optional: bool = False) -> Any:
     clean = nfc(value)
     if not clean:
         return None if optional else False
-    return clean if len(clean) <= limit else False
+    return clean if len(clean) <= limit and bad_char(clean) is None else False
 
 
 def _birth(value: Any) -> tuple[str, bool] | None:

@@ -21,7 +21,7 @@ from app.errors import InvalidData, RaSoatError
 from app.exchange_fast import MAX_LENGTH, MAX_NUMBER, fast_household, fast_member
 from app.facts import HouseholdFacts, MemberFacts
 from app.standards import StandardPack, available_packs
-from app.textnorm import is_digits, iso_date, nfc
+from app.textnorm import bad_char, is_digits, iso_date, nfc
 from app.validation import ERROR, WARNING, Problem, Validator, duplicate_id_numbers
 
 FORMAT = "rasoat.households/1"
@@ -98,6 +98,10 @@ class _Reader:
             return None
         if len(clean) > limit:
             self.fail(path, "too_long", limit=limit)
+            return None
+        bad = bad_char(clean)
+        if bad is not None:
+            self.fail(path, "bad_character", char=bad)
             return None
         return clean
 
@@ -310,14 +314,18 @@ def read_household(data: Any) -> HouseholdFacts:
     return facts
 
 
-def decode(raw: bytes) -> Any:
-    """Bytes to JSON, refusing non-UTF-8 text, NaN/Infinity and oversized input clearly."""
-    if len(raw) > MAX_FILE_BYTES:
+def refuse_oversized(size: int) -> None:
+    if size > MAX_FILE_BYTES:
         raise RaSoatError(
             "exchange.too_large",
-            size_mb=len(raw) // (1024 * 1024),
+            size_mb=size // (1024 * 1024),
             limit_mb=MAX_FILE_BYTES // (1024 * 1024),
         )
+
+
+def decode(raw: bytes) -> Any:
+    """Bytes to JSON, refusing non-UTF-8 text, NaN/Infinity and oversized input clearly."""
+    refuse_oversized(len(raw))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -342,13 +350,7 @@ def decode(raw: bytes) -> Any:
 
 def read_file(path: Path, today: date | None = None) -> ExchangeDocument:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise RaSoatError(
-                "exchange.too_large",
-                size_mb=size // (1024 * 1024),
-                limit_mb=MAX_FILE_BYTES // (1024 * 1024),
-            )
+        refuse_oversized(path.stat().st_size)
         raw = path.read_bytes()
     except OSError as exc:
         raise RaSoatError(

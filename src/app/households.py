@@ -32,7 +32,8 @@ from app.household_rows import facts_from_orm, household_values, member_values
 from app.permissions import require
 from app.rounds import current_round
 from app.snapshots import VERSION_COLUMNS, version_row
-from app.textnorm import nfc
+from app.textnorm import bad_char, nfc
+from app.validation import ERROR, Problem
 from models import Commune, Household, HouseholdVersion, Member, Village, WarningConfirmation
 from models.base import utcnow
 from models.bulk import insert_rows
@@ -128,6 +129,9 @@ def save_household(
     """
     require(session, actor, "household.edit")
     facts = _normalised(facts)
+    bad_text = _text_problems(facts)
+    if bad_text:
+        raise InvalidData(bad_text)
     existing = session.scalar(
         select(Household)
         .where(Household.commune_id == commune.id, Household.code == facts.id)
@@ -192,6 +196,22 @@ def _normalised(facts: HouseholdFacts) -> HouseholdFacts:
         address=nfc(facts.address) if facts.address else None,
         members=members,
     )
+
+
+def _text_problems(facts: HouseholdFacts) -> list[Problem]:
+    """Characters no stored text may hold (pasted control characters, broken surrogates)."""
+    fields = [("id", facts.id), ("village", facts.village), ("address", facts.address)]
+    for i, m in enumerate(facts.members):
+        fields += [
+            (f"members[{i}].name", m.name),
+            (f"members[{i}].ethnicity", m.ethnicity),
+            (f"members[{i}].id_number", m.id_number),
+        ]
+    return [
+        Problem("bad_character", ERROR, path, {"char": char})
+        for path, value in fields
+        if value and (char := bad_char(value)) is not None
+    ]
 
 
 def _apply(

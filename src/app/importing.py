@@ -23,7 +23,7 @@ from app.admin_units import commune_by_code
 from app.changes import diff
 from app.communes import VillageSpec, create_commune, find_commune, insert_village
 from app.errors import InvalidData, RaSoatError
-from app.exchange_read import ExchangeDocument, decode, parse_document
+from app.exchange_read import ExchangeDocument, decode, parse_document, refuse_oversized
 from app.exchange_write import household_dict
 from app.facts import HouseholdFacts
 from app.household_rows import (
@@ -57,6 +57,7 @@ class ImportResult:
 def read_import_file(path: Path) -> tuple[ExchangeDocument, str]:
     """Read and validate a file; returns the document and the SHA-256 of its bytes."""
     try:
+        refuse_oversized(path.stat().st_size)  # before reading a byte of it into memory
         raw = path.read_bytes()
     except OSError as exc:
         raise RaSoatError(

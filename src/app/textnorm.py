@@ -8,6 +8,10 @@ from datetime import date
 from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
+# Characters no name or address contains, refused on the way in: control characters (a NUL or a
+# bell breaks Excel and PDF output), lone surrogates (not text at all: SQLite cannot store them)
+# and the bidirectional overrides that make a name display as something other than it is.
+_FORBIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
 
 
 def _fold_table() -> dict[int, str | None]:
@@ -26,6 +30,15 @@ def _fold_table() -> dict[int, str | None]:
 
 
 _FOLD = _fold_table()
+
+
+def bad_char(text: str) -> str | None:
+    """The first character of `text` that no stored text may hold, as "U+XXXX"; None if clean.
+    Call it on normalised text (nfc turns tabs and line breaks into spaces)."""
+    if text.isascii() and text.isprintable():
+        return None
+    found = _FORBIDDEN.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
 
 
 def nfc(text: str) -> str:
