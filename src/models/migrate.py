@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -28,8 +29,15 @@ def _config() -> Config:
     return cfg
 
 
+@cache
+def _scripts() -> ScriptDirectory:
+    """The migration scripts, read once: every open asks about them, and reading them loads
+    each revision file."""
+    return ScriptDirectory.from_config(_config())
+
+
 def head_revision() -> str:
-    head = ScriptDirectory.from_config(_config()).get_current_head()
+    head = _scripts().get_current_head()
     assert head is not None
     return head
 
@@ -48,7 +56,7 @@ def needs_upgrade(engine: Engine) -> bool:
 def is_known(revision: str) -> bool:
     """True when this app's migrations include `revision` (so the file is not from a newer app)."""
     try:
-        return ScriptDirectory.from_config(_config()).get_revision(revision) is not None
+        return _scripts().get_revision(revision) is not None
     except CommandError:  # an id this app has never heard of
         return False
 

@@ -18,7 +18,10 @@ import traceback
 
 
 def serve() -> None:
+    from models.migrate import head_revision
     from tests.safety import kill_ops  # the imports every child shares
+
+    head_revision()  # read the migration scripts once, before forking
 
     for line in sys.stdin:
         command = json.loads(line)

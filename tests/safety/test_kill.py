@@ -112,7 +112,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with db.engine.connect() as conn:
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.dispose()
-    source = _document(250, 2, ref)  # 60 households updated, 190 new
+    source = _document(120, 2, ref)  # 60 households updated, 60 new
     (folder / "import.json").write_bytes(
         dumps(document_dict(ref, source.standard, REFERENCE, source.households))
     )
@@ -177,7 +177,7 @@ def hammer(
     prepare: Callable[[Path], None],
     outcome: Callable[[Path, dict[str, Any]], str],
 ) -> Tally:
-    """Run the work uncut once to time it, then kill it at random moments until KILLS kills
+    """Run the work uncut to time it, then kill it at random moments until KILLS kills
     landed mid-work; check the outcome after every run."""
     rng = random.Random(f"{SEED}-{op}")
     tally = Tally(op, outcomes={})
@@ -190,11 +190,14 @@ def hammer(
         prepare(folder / template.name)
         return folder / template.name
 
-    path = fresh(0)
-    uncut = zygote.run(command(path), None)
-    assert uncut["exit"] == 0, f"{op} failed without being killed"
-    assert outcome(path, {"uncut": True}) == "all"
-    duration = uncut["seconds"]
+    durations = []
+    for n in range(-3, 0):  # uncut, to time the work: the fastest of three (warm caches)
+        path = fresh(n)
+        uncut = zygote.run(command(path), None)
+        assert uncut["exit"] == 0, f"{op} failed without being killed"
+        assert outcome(path, {"uncut": True}) == "all"
+        durations.append(uncut["seconds"])
+    duration = min(durations)
     for n in range(1, MAX_TRIES + 1):
         path = fresh(n)
         reply = zygote.run(command(path), rng.uniform(0, duration * 1.1))
@@ -233,7 +236,7 @@ def test_kill_during_import(zygote: Zygote, tmp_path: Path, template: Path) -> N
 
     def outcome(path: Path, reply: dict[str, Any]) -> str:
         now = projection(path)
-        if reply.get("uncut"):
+        if reply.get("uncut") and not after:
             after.append(now)
         no_stray_files(path.parent, {"rasoat.sqlite", "import.json"})
         if now == before:
@@ -253,7 +256,7 @@ def test_kill_during_import(zygote: Zygote, tmp_path: Path, template: Path) -> N
 
 
 def test_kill_during_save(zygote: Zygote, tmp_path: Path, template: Path) -> None:
-    loops = 8
+    loops = 4
     code = "HD000007"
 
     def outcome(path: Path, reply: dict[str, Any]) -> str:
@@ -336,7 +339,7 @@ def test_kill_during_export(zygote: Zygote, tmp_path: Path, template: Path) -> N
 
 
 def test_kill_during_backup(zygote: Zygote, tmp_path: Path, template: Path) -> None:
-    loops = 3
+    loops = 2
     before = projection(template)
 
     def outcome(path: Path, reply: dict[str, Any]) -> str:
