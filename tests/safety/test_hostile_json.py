@@ -12,14 +12,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import func, select
 
 from app import backups
 from app.cli import main
 from app.communes import only_commune
+from app.errors import InvalidData, RaSoatError
 from app.households import save_household
+from app.importing import import_file_into
+from models import Household
 from models.database import Database
 from tests.builders import contract_example, household, member
-from tests.conftest import OFFICER
+from tests.conftest import OFFICER, TESTER
 from tests.dbstate import file_state
 
 
@@ -142,14 +146,21 @@ def test_hostile_file_is_refused_clearly_and_changes_nothing(
     path = tmp_path / "input.json"
     path.write_bytes(make())
     assert populated.path is not None
+    # The import action itself: refused with a known error, every row of every table as before.
     before = file_state(populated.path)
-    code, out, err = run("--db", str(populated.path), "import", str(path))
-    assert code == status, (out, err)
-    assert words in err, err
-    assert out == "" and "Traceback" not in err
+    with pytest.raises(RaSoatError) as err:
+        import_file_into(populated, TESTER, path)
     assert file_state(populated.path) == before
+    assert (2 if isinstance(err.value, InvalidData) else 1) == status
     if case not in AGAINST_THE_DATABASE:
         assert backups.list_backups(populated.path) == []  # refused before any writing began
+    # And as the officer sees it on the command line (which signs in first, and records that).
+    code, out, err_text = run("--db", str(populated.path), "import", str(path))
+    assert code == status, (out, err_text)
+    assert words in err_text, err_text
+    assert out == "" and "Traceback" not in err_text
+    with populated.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Household)) == 1
 
 
 def test_the_valid_control_file_imports(populated: Database, tmp_path: Path) -> None:
@@ -165,9 +176,12 @@ def test_enormous_file_is_refused_before_it_is_read(populated: Database, tmp_pat
     with open(path, "wb") as fh:  # sparse: 600 MB on paper, nothing on the disk
         fh.truncate(600 * 1024 * 1024)
     before = file_state(populated.path)
-    code, _, err = run("--db", str(populated.path), "import", str(path))
-    assert code == 1 and "Tệp quá lớn (600 MB" in err
+    with pytest.raises(RaSoatError) as err:
+        import_file_into(populated, TESTER, path)
+    assert err.value.message("vi").startswith("Tệp quá lớn (600 MB")
     assert file_state(populated.path) == before
+    code, _, err_text = run("--db", str(populated.path), "import", str(path))
+    assert code == 1 and "Tệp quá lớn (600 MB" in err_text
 
 
 def test_a_folder_or_a_missing_file_is_a_clear_error(populated: Database, tmp_path: Path) -> None:
@@ -177,8 +191,6 @@ def test_a_folder_or_a_missing_file_is_a_clear_error(populated: Database, tmp_pa
 
 
 def test_control_characters_typed_in_the_editor_are_refused(populated: Database) -> None:
-    from app.errors import InvalidData
-
     before = file_state(populated.path)
     with pytest.raises(InvalidData) as err, populated.sessions.begin() as session:
         facts = household(id="H901", address="Thôn 1\x07")
