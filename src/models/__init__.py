@@ -6,6 +6,7 @@ from models.commune import Commune, Setting, Village
 from models.household import Household, HouseholdVersion, Member, WarningConfirmation
 from models.listing import PendingHousehold, PreviousClass
 from models.review import Application, Assessment, ReviewRound
+from models.sync import FieldFile, FieldKey, Reviewer, ReviewerHousehold, SyncHousehold
 from models.users import User
 from models.workflow import (
     AssessmentStep,
@@ -25,6 +26,8 @@ __all__ = [
     "Base",
     "Commune",
     "Complaint",
+    "FieldFile",
+    "FieldKey",
     "Household",
     "HouseholdVersion",
     "MeetingGroup",
@@ -34,8 +37,11 @@ __all__ = [
     "Posting",
     "PreviousClass",
     "ReviewRound",
+    "Reviewer",
+    "ReviewerHousehold",
     "RoundDocument",
     "Setting",
+    "SyncHousehold",
     "User",
     "Village",
     "VillageMeeting",

@@ -1,0 +1,71 @@
+"""One reviewer, one commune laptop: assign, work in the field, bring the changes back."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tests.app.bundles.laptops import Laptop
+from tests.builders import household, member
+
+
+def test_reviewer_starts_empty_and_brings_edits_back(
+    hub: Laptop, laptops: Callable[[str], Laptop], usb: Path
+) -> None:
+    nam = laptops("nam")
+    hub.register("nam", nam.public_key(), name="Nguyễn Văn Nam")
+    issued = hub.assign("nam", usb, villages=["Thôn 1"])
+    assert issued.households == 3 and issued.serial == 1
+    opened = nam.open(issued.path)
+    assert opened.commune_created and opened.created == 3
+    assert nam.register_state() == {k: v for k, v in hub.register_state().items() if k != "H003"}
+
+    nam.edit("H001", income_per_capita_month=900_000, latrine="none")
+    nam.edit_member("H002", 2, in_school=False)
+    nam.delete("H004")
+    nam.save(household(id="NAM-0001", members=(member(name="Đỗ Văn Mới"),)))
+    bundle = nam.export(usb)
+    assert bundle.path is not None and bundle.seq == 1 and bundle.new_households == 1
+
+    result = hub.merge(bundle.path)
+    assert not result.already_merged
+    assert sorted(result.updated) == ["H001", "H002"]
+    assert result.created == ["NAM-0001"] and result.deleted == ["H004"]
+    assert result.conflicts_opened == []
+    hub_h001 = hub.facts("H001")
+    assert hub_h001 is not None and hub_h001.income_per_capita_month == 900_000
+    assert hub_h001.latrine == "none"
+    assert hub.facts("H004") is None
+    assert nam.register_state() == {k: v for k, v in hub.register_state().items() if k != "H003"}
+
+    again = hub.merge(bundle.path)
+    assert again.already_merged
+    assert nam.export(usb).path is None  # nothing new since the last bundle
+
+
+def test_updated_assignment_carries_the_merged_state(
+    hub: Laptop, laptops: Callable[[str], Laptop], usb: Path
+) -> None:
+    nam, hoa = laptops("nam"), laptops("hoa")
+    hub.register("nam", nam.public_key())
+    hub.register("hoa", hoa.public_key())
+    nam.open(hub.assign("nam", usb / "nam1", households=["H001", "H002"]).path)
+    hoa.open(hub.assign("hoa", usb / "hoa1", households=["H002"]).path)
+    nam.edit("H002", income_per_capita_month=1_100_000)
+    hoa.edit("H002", water_source="surface_water")
+    hub.merge(nam.export(usb).path)  # type: ignore[arg-type]
+    hub.merge(hoa.export(usb).path)  # type: ignore[arg-type]
+    merged = hub.facts("H002")
+    assert merged is not None
+    assert (merged.income_per_capita_month, merged.water_source) == (1_100_000, "surface_water")
+
+    nam.edit("H001", phone=False)  # not sent yet when the update arrives
+    nam.open(hub.assign("nam", usb / "nam2").path)
+    h002 = nam.facts("H002")
+    assert h002 is not None and h002.water_source == "surface_water"
+    h001 = nam.facts("H001")
+    assert h001 is not None and h001.phone is False  # the unsent edit survives
+    second = nam.export(usb)
+    assert second.seq == 2
+    hub.merge(second.path)  # type: ignore[arg-type]
+    assert hub.facts("H001").phone is False  # type: ignore[union-attr]
