@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-
 revision = "0003_bundles"
 down_revision = "0002_workflow"
 branch_labels = None
@@ -125,7 +124,6 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_sync_households_household_id"), ["household_id"], unique=False
         )
-
 
 
 def downgrade() -> None:
