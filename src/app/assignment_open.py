@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from app import audit, field_files, field_keys
+from app import audit, backups, field_files, field_keys
 from app.actor import Actor
 from app.communes import VillageSpec, create_commune, find_commune
 from app.errors import RaSoatError
@@ -40,6 +40,7 @@ from app.sync_state import (
 )
 from app.sync_write import write_households
 from models import Commune, FieldFile, Household, SyncHousehold
+from models.database import Database
 
 COMMUNE_KEY = "sync.commune_key"
 REVIEWER_KEY = "sync.reviewer"
@@ -306,3 +307,16 @@ def _withdraw(
             )
         )
     return len(removed), kept
+
+
+def open_assignment_file(db: Database, actor: Actor, path: Path) -> OpenedAssignment:
+    """Opening as the reviewer starts it: a working copy that already holds households is
+    backed up first (once the file has been checked), then updated in one transaction."""
+    with db.sessions() as session:
+        has_commune = find_commune(session) is not None
+        if has_commune:
+            read_assignment(session, path)
+    if has_commune and db.path is not None:
+        backups.backup_database(db, "import")
+    with db.sessions.begin() as session:
+        return open_assignment(session, actor, path)

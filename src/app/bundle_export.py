@@ -26,6 +26,7 @@ from app.communes import only_commune
 from app.errors import RaSoatError
 from app.sync_local import catch_up, track_new, untracked_codes
 from app.sync_payload import pack_registers
+from app.sync_registers import is_existence
 from app.sync_state import (
     REVIEWER_ROLE,
     Counter,
@@ -121,7 +122,7 @@ def export_bundle(
         paths = _own_paths(t, source, since)
         if not paths:
             continue
-        changes += len(paths)
+        changes += sum(1 for p in paths if not is_existence(p) or t.values.get(p) is False)
         new += t.origin == source
         blocks.append(
             {

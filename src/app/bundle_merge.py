@@ -19,10 +19,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import audit, field_files, field_keys
+from app import audit, backups, field_files, field_keys
 from app.actor import Actor
 from app.assessments import duplicate_owners
 from app.bundle_export import FORMAT
+from app.communes import only_commune
 from app.field_files import FileRejected
 from app.reviewers import commune_source
 from app.rounds import current_round
@@ -32,6 +33,7 @@ from app.sync_registers import ORIGIN, Register, join
 from app.sync_state import Counter, Tracked, load, save
 from app.sync_write import write_households
 from models import Commune, FieldFile, Household, Reviewer, ReviewerHousehold
+from models.database import Database
 
 
 @dataclass(frozen=True)
@@ -374,3 +376,15 @@ def _record(
         **summary,
     )
     session.flush()
+
+
+def merge_bundle_file(db: Database, actor: Actor, path: Path) -> MergeResult:
+    """The merge as the officer starts it: the file is checked first (a refused file costs no
+    backup), the database is backed up, then everything is merged in one transaction."""
+    with db.sessions() as session:
+        commune = only_commune(session)
+        read_bundle(session, commune, path)
+    if db.path is not None:
+        backups.backup_database(db, "import")
+    with db.sessions.begin() as session:
+        return merge_bundle(session, actor, only_commune(session), path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from app.i18n import format_money, label, tr
@@ -62,3 +63,14 @@ def value_text(path: str, value: Any, lang: str = "vi") -> str:
         text = f"{value:g}"
         return text.replace(".", ",") if lang == "vi" else text
     return str(value)
+
+
+def when_text(at: str) -> str:
+    """A change's time (stored in UTC) in this laptop's local time: "25/11/2026 19:26"."""
+    if not at:
+        return ""
+    try:
+        moment = datetime.fromisoformat(at.rstrip("Z")).replace(tzinfo=UTC).astimezone()
+    except ValueError:
+        return at
+    return moment.strftime("%d/%m/%Y %H:%M")
