@@ -19,9 +19,10 @@ from sqlalchemy.orm import Session
 
 from app import audit, backups, field_files, field_keys
 from app.actor import Actor
-from app.communes import VillageSpec, create_commune, find_commune
+from app.communes import VillageSpec, find_commune, insert_commune
 from app.errors import RaSoatError
 from app.field_files import FileRejected, SignedFile
+from app.permissions import require
 from app.reviewers import source_id
 from app.sync_local import catch_up
 from app.sync_payload import BadPayload, complete, unpack_registers, unpack_values
@@ -152,11 +153,12 @@ def _working_copy(
         for v in content.get("villages") or []
     ]
     standard = _text(round_block, "standard", "round", name)
-    return create_commune(session, actor, code, villages, reference, standard), True
+    return insert_commune(session, actor, code, villages, reference, standard), True
 
 
 def open_assignment(session: Session, actor: Actor, path: Path) -> OpenedAssignment:
     """Open `path` as (or into) this laptop's working copy."""
+    require(session, actor, "field.setup")
     own = field_keys.own_key(session)
     if own is None:
         raise RaSoatError("assignment.no_key")

@@ -23,6 +23,7 @@ from app import atomic, audit, field_files, field_keys
 from app.actor import Actor
 from app.errors import NotFound, RaSoatError
 from app.household_rows import iter_commune_households
+from app.permissions import require
 from app.reviewers import commune_source, require_reviewer
 from app.rounds import current_round
 from app.sync_local import catch_up
@@ -172,6 +173,7 @@ def issue_assignment(
     out: Path,
 ) -> IssuedAssignment:
     """Write the reviewer's assignment (their whole current set) to `out`, a file or a folder."""
+    require(session, actor, "field.assign")
     source = commune_source(session, actor)
     reviewer = require_reviewer(session, commune, reviewer_code)
     if not reviewer.active:

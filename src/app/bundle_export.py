@@ -24,6 +24,7 @@ from app.assignment_open import ASSIGNMENT_KEY, EXPORTED_KEY, PREFIX_KEY, REVIEW
 from app.assignments import commune_block, round_block
 from app.communes import only_commune
 from app.errors import RaSoatError
+from app.permissions import require
 from app.sync_local import catch_up, track_new, untracked_codes
 from app.sync_payload import pack_registers
 from app.sync_registers import is_existence
@@ -103,6 +104,7 @@ def export_bundle(
     session: Session, actor: Actor, out: Path, everything: bool = False
 ) -> ExportedBundle:
     """Write the changes since the last bundle (or all of them) to `out`, a file or a folder."""
+    require(session, actor, "field.work")
     source = require_role(session, REVIEWER_ROLE)
     commune = only_commune(session)
     reviewer = get_setting(session, REVIEWER_KEY) or ""

@@ -50,6 +50,19 @@ def create_commune(
 ) -> Commune:
     """Create the commune from the official list, its villages and an open periodic round."""
     require(session, actor, "commune.create")
+    return insert_commune(session, actor, code, villages, reference_date, standard_id)
+
+
+def insert_commune(
+    session: Session,
+    actor: Actor,
+    code: str,
+    villages: Sequence[VillageSpec] = (),
+    reference_date: date | None = None,
+    standard_id: str | None = None,
+) -> Commune:
+    """Create the commune as part of an operation the caller has already authorised (a
+    reviewer's laptop opening its first assignment, which the commune laptop signed)."""
     if session.scalar(select(func.count()).select_from(Commune)):
         raise RaSoatError("commune.already_exists")
     unit = commune_by_code(code)

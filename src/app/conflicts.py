@@ -23,6 +23,7 @@ from app import audit
 from app.actor import Actor
 from app.assessments import duplicate_owners
 from app.errors import NotFound, RaSoatError
+from app.permissions import require
 from app.reviewers import commune_source
 from app.sync_local import catch_up
 from app.sync_paths import HOUSEHOLD, BadValue, check_value
@@ -119,6 +120,7 @@ def resolve_conflict(
     session: Session, actor: Actor, commune: Commune, code: str, path: str, value: Any
 ) -> Decision:
     """The officer's value for a field in conflict (one of the candidates, or another one)."""
+    require(session, actor, "field.merge")
     source = commune_source(session, actor)
     audit.lock(session.connection())
     counter = Counter(session)
@@ -198,6 +200,7 @@ def resolve_duplicate(
 ) -> None:
     """Keep household `keep` and delete `remove`, which used the same ID number. The deleted
     household's data stays readable in its version snapshots and in the audit trail."""
+    require(session, actor, "field.merge")
     shared = [
         d.id_number
         for d in duplicates(session, commune)

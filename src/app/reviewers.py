@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from app import audit, field_keys
 from app.actor import Actor
 from app.errors import NotFound, RaSoatError
+from app.permissions import require
 from app.sync_state import (
     COMMUNE_ROLE,
     REVIEWER_ROLE,
@@ -21,11 +22,19 @@ from app.sync_state import (
     set_setting,
 )
 from app.textnorm import nfc
-from models import Commune, FieldFile, Reviewer, ReviewerHousehold
+from models import Commune, FieldFile, FieldKey, Reviewer, ReviewerHousehold
 
 CODE = re.compile(r"[a-z0-9_-]{1,32}")
 PREFIX = re.compile(r"[A-Z0-9]{1,12}")
 COMMUNE_SOURCE_NAME = "xa"
+
+
+def laptop_key(session: Session, actor: Actor) -> FieldKey:
+    """This laptop's signing key, made on first use (a reviewer's laptop, before any work)."""
+    require(session, actor, "field.setup")
+    if role(session) == COMMUNE_ROLE:
+        raise RaSoatError("sync.wrong_role.reviewer")
+    return field_keys.ensure_own_key(session, actor)
 
 
 def source_id(name: str, fingerprint: str) -> str:
@@ -66,6 +75,7 @@ def register_reviewer(
     session: Session, actor: Actor, commune: Commune, spec: ReviewerSpec
 ) -> Reviewer:
     """Register a reviewer, or update their name, prefix or key. Returns the reviewer."""
+    require(session, actor, "field.assign")
     code = spec.code.strip().lower()
     if not CODE.fullmatch(code) or code == COMMUNE_SOURCE_NAME:
         raise RaSoatError("reviewer.bad_code", code=spec.code)

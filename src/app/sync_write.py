@@ -20,7 +20,7 @@ from app.actor import Actor
 from app.assessments import RESULT_COLUMNS, Evaluator, duplicate_owners, duplicate_problems
 from app.assessments import result_values as assessment_result
 from app.changes import diff
-from app.communes import VillageSpec, add_village, villages_by_name
+from app.communes import VillageSpec, insert_village, villages_by_name
 from app.errors import RaSoatError
 from app.exchange_write import household_dict
 from app.facts import HouseholdFacts
@@ -98,7 +98,7 @@ class _Batch:
         for _t, facts, _size in self.creates + self.updates:
             if facts.village not in ids:
                 spec = VillageSpec(facts.village, facts.area)
-                ids[facts.village] = add_village(self.session, self.actor, self.commune, spec).id
+                ids[facts.village] = insert_village(self.session, self.actor, self.commune, spec).id
         return ids
 
     def write(self) -> None:

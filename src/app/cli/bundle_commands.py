@@ -13,19 +13,21 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app import field_keys
+from app import atomic, field_keys
+from app.actor import Actor
 from app.assignment_open import open_assignment_file
 from app.assignments import Selection, issue_assignment
 from app.bundle_export import export_bundle
 from app.bundle_merge import MergeResult, merge_bundle_file
 from app.cli.context import CliContext
+from app.cli.data_commands import bootstrap_if_needed
 from app.communes import only_commune
 from app.conflicts import Conflict, duplicates, list_conflicts, resolve_conflict, resolve_duplicate
 from app.errors import RaSoatError
 from app.field_files import FileRejected
-from app.reviewers import ReviewerSpec, register_reviewer, reviewer_statuses
+from app.reviewers import ReviewerSpec, laptop_key, register_reviewer, reviewer_statuses
 from app.sync_labels import path_label, value_text, when_text
-from app.sync_state import COMMUNE_ROLE, role
+from app.users import has_users
 
 
 def register(sub: Any) -> None:
@@ -95,6 +97,10 @@ def _conflicts(sub: Any) -> None:
     d.set_defaults(handler=duplicate)
 
 
+def signed_in(ctx: CliContext) -> Actor:
+    return ctx.actor
+
+
 def _read_key(path: Path) -> str:
     try:
         if path.stat().st_size > field_keys.MAX_KEY_FILE:
@@ -106,12 +112,15 @@ def _read_key(path: Path) -> str:
 
 def key(ctx: CliContext, args: argparse.Namespace) -> int:
     db = ctx.database()
+    with db.sessions() as session:
+        fresh = not has_users(session)
+    if fresh:  # a new laptop: its first account, the administrator, sets it up
+        if not ctx.user:
+            raise RaSoatError("auth.no_users")
+        bootstrap_if_needed(ctx, ctx.password())
+    actor = ctx.actor
     with db.sessions.begin() as session:
-        if role(session) == COMMUNE_ROLE:
-            raise RaSoatError("sync.wrong_role.reviewer")
-        own = field_keys.ensure_own_key(session, ctx.actor)
-    from app import atomic
-
+        own = laptop_key(session, actor)
     atomic.write_bytes(args.out, own.public_key.encode("ascii"))
     ctx.say(
         "bundle_cli.key_written",
@@ -127,9 +136,10 @@ def _spec(args: argparse.Namespace, code: str) -> ReviewerSpec:
 
 
 def add(ctx: CliContext, args: argparse.Namespace) -> int:
+    actor = ctx.actor  # signed in before the transaction starts
     db = ctx.database()
     with db.sessions.begin() as session:
-        r = register_reviewer(session, ctx.actor, only_commune(session), _spec(args, args.code))
+        r = register_reviewer(session, actor, only_commune(session), _spec(args, args.code))
         ctx.say(
             "bundle_cli.reviewer_saved",
             code=r.code,
@@ -141,6 +151,7 @@ def add(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def list_reviewers(ctx: CliContext, args: argparse.Namespace) -> int:
+    signed_in(ctx)  # personal data: only for an account
     db = ctx.database()
     with db.sessions() as session:
         statuses = reviewer_statuses(session, only_commune(session))
@@ -161,13 +172,14 @@ def list_reviewers(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def assign(ctx: CliContext, args: argparse.Namespace) -> int:
+    actor = ctx.actor  # signed in before the transaction starts
     db = ctx.database()
     with db.sessions.begin() as session:
         commune = only_commune(session)
         if args.key or args.name or args.prefix:
-            register_reviewer(session, ctx.actor, commune, _spec(args, args.reviewer))
+            register_reviewer(session, actor, commune, _spec(args, args.reviewer))
         selection = Selection(tuple(args.village), tuple(args.household), tuple(args.withdraw))
-        issued = issue_assignment(session, ctx.actor, commune, args.reviewer, selection, args.out)
+        issued = issue_assignment(session, actor, commune, args.reviewer, selection, args.out)
         own = field_keys.own_key(session)
         assert own is not None
     ctx.say(
@@ -185,7 +197,8 @@ def assign(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def open_(ctx: CliContext, args: argparse.Namespace) -> int:
-    opened = open_assignment_file(ctx.database(), ctx.actor, args.file)
+    actor = ctx.actor  # signed in before the transaction starts
+    opened = open_assignment_file(ctx.database(), actor, args.file)
     if opened.already_open:
         ctx.say("bundle_cli.already_open", serial=opened.serial)
         return 0
@@ -207,9 +220,10 @@ def open_(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def export(ctx: CliContext, args: argparse.Namespace) -> int:
+    actor = ctx.actor  # signed in before the transaction starts
     db = ctx.database()
     with db.sessions.begin() as session:
-        bundle = export_bundle(session, ctx.actor, args.out, args.all)
+        bundle = export_bundle(session, actor, args.out, args.all)
     if bundle.path is None:
         ctx.say("bundle_cli.nothing_new", seq=bundle.seq)
         return 0
@@ -246,11 +260,12 @@ def _merged(ctx: CliContext, path: Path, result: MergeResult) -> None:
 
 
 def import_(ctx: CliContext, args: argparse.Namespace) -> int:
+    actor = ctx.actor  # signed in before the transaction starts
     db = ctx.database()
     status = 0
     for path in args.files:  # each file all or nothing, on its own
         try:
-            _merged(ctx, path, merge_bundle_file(db, ctx.actor, path))
+            _merged(ctx, path, merge_bundle_file(db, actor, path))
         except FileRejected as exc:
             ctx.error(ctx.tr("bundle_cli.rejected", reason=exc.message(ctx.lang)))
             status = 1
@@ -278,6 +293,7 @@ def _conflict_lines(ctx: CliContext, c: Conflict) -> None:
 
 
 def show_conflicts(ctx: CliContext, args: argparse.Namespace) -> int:
+    signed_in(ctx)  # personal data: only for an account
     db = ctx.database()
     with db.sessions() as session:
         commune = only_commune(session)
@@ -293,6 +309,7 @@ def show_conflicts(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def resolve(ctx: CliContext, args: argparse.Namespace) -> int:
+    actor = ctx.actor  # signed in before the transaction starts
     db = ctx.database()
     with db.sessions.begin() as session:
         commune = only_commune(session)
@@ -308,7 +325,7 @@ def resolve(ctx: CliContext, args: argparse.Namespace) -> int:
                 value = json.loads(args.value)
             except json.JSONDecodeError:
                 raise RaSoatError("conflict.bad_value", path=args.path) from None
-        decision = resolve_conflict(session, ctx.actor, commune, args.household, args.path, value)
+        decision = resolve_conflict(session, actor, commune, args.household, args.path, value)
     ctx.say(
         "bundle_cli.resolved",
         code=decision.code,
@@ -319,8 +336,9 @@ def resolve(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def duplicate(ctx: CliContext, args: argparse.Namespace) -> int:
+    actor = ctx.actor  # signed in before the transaction starts
     db = ctx.database()
     with db.sessions.begin() as session:
-        resolve_duplicate(session, ctx.actor, only_commune(session), args.keep, args.remove)
+        resolve_duplicate(session, actor, only_commune(session), args.keep, args.remove)
     ctx.say("bundle_cli.duplicate_resolved", keep=args.keep, remove=args.remove)
     return 0

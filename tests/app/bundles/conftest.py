@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from app.actor import Actor
+from app.users import create_user
 from models.database import Database
 from tests.app.bundles.laptops import OFFICER, Laptop
 from tests.builders import household, member
+from tests.conftest import ADMIN, TEST_PASSWORD
 
 SHARED_ID = "066090000777"
 HOUSEHOLDS = [
@@ -37,14 +39,16 @@ def hub(commune_db: Database) -> Laptop:
 
 
 @pytest.fixture
-def laptops(template_db_file: Path, tmp_path: Path) -> Iterator[Callable[[str], Laptop]]:
-    """make("nam") -> an empty reviewer laptop whose user is nam."""
+def laptops(template_db_file: Path, tmp_path: Path) -> Iterator[Callable[..., Laptop]]:
+    """make("nam") -> an empty laptop whose user is the reviewer nam (or, with role="officer",
+    a commune officer out in the field: only officers may delete a household)."""
     made: list[Laptop] = []
 
-    def make(name: str) -> Laptop:
-        laptop = Laptop.fresh(
-            template_db_file, tmp_path / f"{name}.sqlite", Actor(name, "reviewer", name.title())
-        )
+    def make(name: str, role: str = "reviewer") -> Laptop:
+        actor = Actor(name, role, name.title())
+        laptop = Laptop.fresh(template_db_file, tmp_path / f"{name}.sqlite", actor)
+        with laptop.db.sessions.begin() as s:  # the reviewer's own account on their laptop
+            create_user(s, ADMIN, name, TEST_PASSWORD, role, actor.label)
         made.append(laptop)
         return laptop
 
@@ -63,10 +67,10 @@ def usb(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def field_work(
-    hub: Laptop, laptops: Callable[[str], Laptop], usb: Path
+    hub: Laptop, laptops: Callable[..., Laptop], usb: Path
 ) -> tuple[Laptop, dict[str, Laptop], list[Path]]:
     """Assignments out, field work done, bundles back on the USB stick (not merged yet)."""
-    nam, hoa, lan = laptops("nam"), laptops("hoa"), laptops("lan")
+    nam, hoa, lan = laptops("nam", "officer"), laptops("hoa"), laptops("lan")
     for name, laptop in (("nam", nam), ("hoa", hoa), ("lan", lan)):
         hub.register(name, laptop.public_key())
     nam.open(hub.assign("nam", usb / "a-nam", households=["H001", "H002", "H003", "H004"]).path)

@@ -8,12 +8,17 @@ import io
 import json
 import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from app import field_files
+from app.actor import Actor
 from app.cli import main
+from app.facts import HouseholdFacts
+from app.storage import open_database
+from tests.app.bundles.laptops import Laptop
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -29,9 +34,10 @@ def ok(*argv: str) -> str:
 
 
 @pytest.fixture
-def journey(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+def journey(tmp_path: Path) -> dict[str, Path]:
     hub, nam, usb = tmp_path / "xa.sqlite", tmp_path / "nam.sqlite", tmp_path / "usb"
     usb.mkdir()
+    # The commune laptop: a demo commune, with its officer account "canbo".
     ok(
         "--db",
         str(hub),
@@ -43,90 +49,101 @@ def journey(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
         "--reference-date",
         "2026-11-15",
     )
-    monkeypatch.setenv("RASOAT_USER", "nam")
-    out = ok("--db", str(nam), "reviewer", "key", "--out", str(usb / "nam.pub"))
-    assert "Dấu vân tay" in out
-    monkeypatch.setenv("RASOAT_USER", "canbo")
+    # A new laptop for the reviewer: its administrator makes the key, and Nam's account.
     out = ok(
-        "--db", str(hub), "assign", "--reviewer", "nam", "--name", "Nguyễn Văn Nam",
-        "--key", str(usb / "nam.pub"), "--village", "Thôn 1", "--out", str(usb),
+        "--db", str(nam), "--user", "quantri", "reviewer", "key", "--out", str(usb / "nam.pub")
+    )
+    assert "Dấu vân tay" in out
+    ok("--db", str(nam), "--user", "quantri", "users", "add", "nam", "--role", "reviewer")
+    out = ok(
+        "--db", str(hub), "--user", "canbo", "assign", "--reviewer", "nam",
+        "--name", "Nguyễn Văn Nam", "--key", str(usb / "nam.pub"), "--village", "Thôn 1",
+        "--out", str(usb),
     )  # fmt: skip
     assert "phân công số 1 cho nam" in out
     (assignment,) = usb.glob("*.rasoat-assignment")
-    monkeypatch.setenv("RASOAT_USER", "nam")
-    out = ok("--db", str(nam), "assignment", "open", str(assignment))
+    out = ok("--db", str(nam), "--user", "nam", "assignment", "open", str(assignment))
     assert "Đã mở phân công số 1" in out
     return {"hub": hub, "nam": nam, "usb": usb, "assignment": assignment}
 
 
-def test_field_round_trip_on_the_command_line(
-    journey: dict[str, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    hub, nam, usb = journey["hub"], journey["nam"], journey["usb"]
-    # The reviewer corrects incomes in their working copy (here: export, edit, import back).
-    ok("--db", str(nam), "export", "--out", str(usb / "nam.json"))
-    doc = json.loads((usb / "nam.json").read_text("utf-8"))
-    edited = doc["households"][:3]
-    for h in edited:
-        h["income_per_capita_month"] = 1_234_000
-    (usb / "nam.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
-    ok("--db", str(nam), "import", str(usb / "nam.json"))
-    out = ok("--db", str(nam), "bundle", "export", "--out", str(usb))
-    assert "gói số 1: 3 hộ" in out
-    assert "Không có thay đổi" in ok("--db", str(nam), "bundle", "export", "--out", str(usb))
+def field_edit(
+    path: Path, edit: Callable[[HouseholdFacts], HouseholdFacts], count: int = 1
+) -> list[str]:
+    """Nam edits households in the editor of his laptop (the GUI's save, called directly)."""
+    laptop = Laptop(open_database(path), Actor("nam", "reviewer", "Nam"))
+    try:
+        state = laptop.register_state()
+        codes = sorted(state)[:count]
+        for code in codes:
+            facts = laptop.facts(code)
+            assert facts is not None
+            laptop.save(edit(facts))
+        return codes
+    finally:
+        laptop.db.dispose()
 
-    monkeypatch.setenv("RASOAT_USER", "canbo")
+
+def test_field_round_trip_on_the_command_line(journey: dict[str, Path]) -> None:
+    hub, nam, usb = journey["hub"], journey["nam"], journey["usb"]
+    edited = field_edit(nam, lambda f: f._replace(income_per_capita_month=1_234_000), count=3)
+    out = ok("--db", str(nam), "--user", "nam", "bundle", "export", "--out", str(usb))
+    assert "gói số 1: 3 hộ" in out
+    again = ok("--db", str(nam), "--user", "nam", "bundle", "export", "--out", str(usb))
+    assert "Không có thay đổi" in again
+
     (bundle,) = usb.glob("*.rasoat-bundle")
-    out = ok("--db", str(hub), "bundle", "import", str(bundle))
+    out = ok("--db", str(hub), "--user", "canbo", "bundle", "import", str(bundle))
     assert "3 hộ cập nhật" in out
-    assert "đã được gộp trước đây" in ok("--db", str(hub), "bundle", "import", str(bundle))
-    ok("--db", str(hub), "export", "--out", str(usb / "xa.json"))
+    out = ok("--db", str(hub), "--user", "canbo", "bundle", "import", str(bundle))
+    assert "đã được gộp trước đây" in out
+    ok("--db", str(hub), "--user", "canbo", "export", "--out", str(usb / "xa.json"))
     merged = {h["id"]: h for h in json.loads((usb / "xa.json").read_text("utf-8"))["households"]}
-    assert all(merged[h["id"]]["income_per_capita_month"] == 1_234_000 for h in edited)
-    assert "0 trường đang xung đột" in ok("--db", str(hub), "conflicts", "list")
-    listing = ok("--db", str(hub), "reviewer", "list")
+    assert all(merged[code]["income_per_capita_month"] == 1_234_000 for code in edited)
+    listing = ok("--db", str(hub), "--user", "canbo", "conflicts", "list")
+    assert "0 trường đang xung đột" in listing
+    listing = ok("--db", str(hub), "--user", "canbo", "reviewer", "list")
     assert "nam  Nguyễn Văn Nam  tiền tố NAM" in listing and "1 gói đã nhận" in listing
-    assert "nguyên vẹn" in ok("--db", str(hub), "audit", "verify")
+    assert "nguyên vẹn" in ok("--db", str(hub), "--user", "canbo", "audit", "verify")
 
     tampered = usb / "tampered.rasoat-bundle"
     data = bytearray(bundle.read_bytes())
     data[-10] ^= 1
     tampered.write_bytes(bytes(data))
-    code, _out, err = run("--db", str(hub), "bundle", "import", str(tampered))
+    code, _out, err = run("--db", str(hub), "--user", "canbo", "bundle", "import", str(tampered))
     assert code == 1 and "Không nhập" in err and "mã kiểm tra" in err
 
 
-def test_conflict_decided_on_the_command_line(
-    journey: dict[str, Path], monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_conflict_decided_on_the_command_line(journey: dict[str, Path]) -> None:
     hub, nam, usb = journey["hub"], journey["nam"], journey["usb"]
-    ok("--db", str(nam), "export", "--out", str(usb / "nam.json"))
-    doc = json.loads((usb / "nam.json").read_text("utf-8"))
-    code = doc["households"][0]["id"]
-    doc["households"] = doc["households"][:1]
-    theirs, ours = [
-        v for v in ("hanging", "double_vault", "none") if v != doc["households"][0]["latrine"]
-    ][:2]
-    doc["households"][0]["latrine"] = theirs
-    (usb / "nam.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
-    ok("--db", str(nam), "import", str(usb / "nam.json"))
-    ok("--db", str(nam), "bundle", "export", "--out", str(usb / "b1.rasoat-bundle"))
+    choices = ["hanging", "double_vault", "none"]
+    theirs: list[str] = []
 
-    monkeypatch.setenv("RASOAT_USER", "canbo")  # meanwhile the officer changed the same field
-    ok("--db", str(hub), "export", "--out", str(usb / "xa.json"))
+    def nam_edit(facts: HouseholdFacts) -> HouseholdFacts:
+        theirs.extend(v for v in choices if v != facts.latrine)
+        return facts._replace(latrine=theirs[0])
+
+    (code,) = field_edit(nam, nam_edit)
+    b1 = str(usb / "b1.rasoat-bundle")
+    ok("--db", str(nam), "--user", "nam", "bundle", "export", "--out", b1)
+
+    # Meanwhile the officer changed the same field, through an export edited and imported back.
+    ok("--db", str(hub), "--user", "canbo", "export", "--out", str(usb / "xa.json"))
     doc = json.loads((usb / "xa.json").read_text("utf-8"))
     doc["households"] = [h for h in doc["households"] if h["id"] == code]
-    doc["households"][0]["latrine"] = ours
+    doc["households"][0]["latrine"] = theirs[1]
     (usb / "xa.json").write_text(json.dumps(doc, ensure_ascii=False), "utf-8")
-    ok("--db", str(hub), "import", str(usb / "xa.json"))
-    out = ok("--db", str(hub), "bundle", "import", str(usb / "b1.rasoat-bundle"))
+    ok("--db", str(hub), "--user", "canbo", "import", str(usb / "xa.json"))
+    out = ok("--db", str(hub), "--user", "canbo", "bundle", "import", b1)
     assert "1 xung đột mới" in out
-    listing = ok("--db", str(hub), "conflicts", "list")
+    listing = ok("--db", str(hub), "--user", "canbo", "conflicts", "list")
     assert f"Hộ {code} — Nhà tiêu [latrine]" in listing
     assert "nam Nguyễn Văn Nam" in listing and "canbo Cán bộ xã" in listing
-    out = ok("--db", str(hub), "conflicts", "resolve", code, "latrine", "--pick", "1")
+    out = ok(
+        "--db", str(hub), "--user", "canbo", "conflicts", "resolve", code, "latrine", "--pick", "1"
+    )
     assert "đã chọn" in out
-    assert "0 trường đang xung đột" in ok("--db", str(hub), "conflicts", "list")
+    assert "0 trường đang xung đột" in ok("--db", str(hub), "--user", "canbo", "conflicts", "list")
 
 
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")

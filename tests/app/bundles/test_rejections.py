@@ -11,17 +11,20 @@ from pathlib import Path
 import pytest
 
 from app import field_files
+from app.actor import Actor
 from app.communes import VillageSpec, create_commune
-from app.errors import RaSoatError
+from app.errors import PermissionDenied, RaSoatError
 from app.field_files import FileRejected
 from app.storage import open_database
+from app.users import create_user
 from tests.app.bundles.laptops import OFFICER, Laptop, loose_key
 from tests.builders import REFERENCE_DATE, household, member
+from tests.conftest import ADMIN, TEST_PASSWORD
 from tests.snapshot import db_snapshot
 
 
 @pytest.fixture
-def sent(hub: Laptop, laptops: Callable[[str], Laptop], usb: Path) -> tuple[Laptop, Laptop, Path]:
+def sent(hub: Laptop, laptops: Callable[..., Laptop], usb: Path) -> tuple[Laptop, Laptop, Path]:
     """Nam's first bundle, exported and not merged yet."""
     nam = laptops("nam")
     hub.register("nam", nam.public_key(), name="Nguyễn Văn Nam")
@@ -163,8 +166,18 @@ def test_a_new_household_whose_code_exists_is_refused(
     assert db_snapshot(hub.db) == before
 
 
-def test_reviewer_laptop_refuses_commune_actions(sent: tuple[Laptop, Laptop, Path]) -> None:
-    _hub, nam, path = sent
+def test_each_laptop_refuses_what_belongs_to_the_other(
+    sent: tuple[Laptop, Laptop, Path], usb: Path
+) -> None:
+    hub, nam, path = sent
+    with pytest.raises(PermissionDenied):
+        nam.merge(path)  # a reviewer does not merge
+    with nam.db.sessions.begin() as s:
+        create_user(s, ADMIN, "canbo", TEST_PASSWORD, "officer", "Cán bộ")
+    officer_on_field_laptop = Laptop(nam.db, Actor("canbo", "officer", "Cán bộ"))
     with pytest.raises(RaSoatError) as err:
-        nam.merge(path)
+        officer_on_field_laptop.merge(path)
     assert err.value.key == "sync.wrong_role.commune"
+    with pytest.raises(RaSoatError) as err:
+        hub.export(usb / "x")
+    assert err.value.key == "sync.wrong_role.reviewer"

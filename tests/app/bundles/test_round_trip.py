@@ -10,9 +10,9 @@ from tests.builders import household, member
 
 
 def test_reviewer_starts_empty_and_brings_edits_back(
-    hub: Laptop, laptops: Callable[[str], Laptop], usb: Path
+    hub: Laptop, laptops: Callable[..., Laptop], usb: Path
 ) -> None:
-    nam = laptops("nam")
+    nam = laptops("nam", "officer")
     hub.register("nam", nam.public_key(), name="Nguyễn Văn Nam")
     issued = hub.assign("nam", usb, villages=["Thôn 1"])
     assert issued.households == 3 and issued.serial == 1
@@ -44,7 +44,7 @@ def test_reviewer_starts_empty_and_brings_edits_back(
 
 
 def test_updated_assignment_carries_the_merged_state(
-    hub: Laptop, laptops: Callable[[str], Laptop], usb: Path
+    hub: Laptop, laptops: Callable[..., Laptop], usb: Path
 ) -> None:
     nam, hoa = laptops("nam"), laptops("hoa")
     hub.register("nam", nam.public_key())

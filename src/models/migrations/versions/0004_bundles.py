@@ -1,7 +1,7 @@
 """field bundles: reviewers, assignments, bundles, field-level merge state
 
-Revision ID: 0003_bundles
-Revises: 0002_workflow
+Revision ID: 0004_bundles
+Revises: 0003_excel
 Create Date: 2026-11-25 19:09:59.437703
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_bundles"
-down_revision = "0002_workflow"
+revision = "0004_bundles"
+down_revision = "0003_excel"
 branch_labels = None
 depends_on = None
 
