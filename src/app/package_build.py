@@ -22,6 +22,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +38,17 @@ from app.keys import require_key_manager
 from app.package_envelope import SUFFIX, encrypt
 from app.package_manifest import DATA, MANIFEST, SIGNATURE, FileEntry, Manifest
 from app.package_signing import SigningIdentity
+from app.report_documents import (
+    certificate_story,
+    decision_story,
+    minutes_story,
+    write_document,
+)
 from app.report_excel import write_workbook
 from app.report_pdf import Stamp, write_tables_pdf
 from app.reports import ReportSource, final_list, load_source, posting_list, summary_tables
 from app.reports.list_tables import detailed_list
+from app.reports.workflow_data import WorkflowData, load_workflow_data
 
 PACKAGE_SUFFIX = ".rasoat.zip"
 WORKBOOK = "reports/bao-cao-ra-soat.xlsx"
@@ -62,7 +70,7 @@ def package_name(source: ReportSource, created: datetime) -> str:
     return f"{c.province_code}-{c.code}-{source.round.slug}-{created:%Y%m%d%H%M}{PACKAGE_SUFFIX}"
 
 
-def report_pdfs(source: ReportSource, stamp: Stamp) -> dict[str, bytes]:
+def report_pdfs(source: ReportSource, workflow: WorkflowData, stamp: Stamp) -> dict[str, bytes]:
     """The unsigned PDFs of the package, by name inside the package."""
     documents: dict[str, tuple[str, list[Any]]] = {
         "reports/bao-cao-tong-hop.pdf": ("Báo cáo tổng hợp", summary_tables(source)),
@@ -78,7 +86,40 @@ def report_pdfs(source: ReportSource, stamp: Stamp) -> dict[str, bytes]:
         buf = io.BytesIO()
         write_tables_pdf(buf, source, tables, stamp, title)
         out[name] = buf.getvalue()
+    for name, title, story in (
+        ("reports/bien-ban-hop-dan.pdf", "Biên bản họp dân", minutes_story),
+        ("reports/quyet-dinh-mau-02.pdf", "Quyết định (Mẫu 02)", decision_story),
+    ):
+        buf = io.BytesIO()
+        write_document(buf, partial(story, source, workflow), stamp, title)
+        out[name] = buf.getvalue()
     return out
+
+
+def write_certificates(
+    session: Session, actor: Actor, out_dir: Path, identity: SigningIdentity
+) -> Path:
+    """The certificates (Mẫu 03) of every poor and near-poor household, one signed PDF for the
+    commune to print. Not part of the package: they go to the households, not the upper level."""
+    require_key_manager(session, actor)
+    source = load_source(session)
+    data = dumps(export_document(session))
+    stamp = Stamp(
+        source.place(),
+        source.round.label,
+        hashlib.sha256(data).hexdigest(),
+        datetime.now().astimezone().replace(microsecond=0),
+    )
+    workflow = load_workflow_data(session, source.round.id)
+    buf = io.BytesIO()
+    write_document(buf, lambda: certificate_story(source, workflow), stamp, "Giấy chứng nhận")
+    c = source.commune
+    path = out_dir / f"{c.province_code}-{c.code}-{source.round.slug}-giay-chung-nhan.pdf"
+    atomic.write_bytes(path, identity.sign_pdf(buf.getvalue(), location=source.place()))
+    audit.record(
+        session, actor, "certificates.print", "round", str(source.round.id), file=path.name
+    )
+    return path
 
 
 def _counts(document: dict[str, Any]) -> dict[str, Any]:
@@ -142,7 +183,7 @@ def build_package(
     )
     files[WORKBOOK] = book.getvalue()
     steps.next()
-    pdfs = report_pdfs(source, stamp)
+    pdfs = report_pdfs(source, load_workflow_data(session, source.round.id), stamp)
     steps.next()
     for name, pdf in pdfs.items():
         files[name] = identity.sign_pdf(

@@ -104,13 +104,31 @@ class PageCanvas:
 
     def __init__(self, out: IO[bytes], stamp: Stamp, title: str, pagesize: tuple[float, float]):
         register_fonts()
+        canvas = Canvas(out, pagesize=pagesize, pageCompression=1, initialFontName=REGULAR)
+        self.attach(canvas, stamp, title, pagesize)
+
+    @classmethod
+    def around(
+        cls, canvas: Canvas, stamp: Stamp, title: str, pagesize: tuple[float, float]
+    ) -> PageCanvas:
+        """The frame for a canvas made by someone else (platypus), set up once per canvas."""
+        existing: PageCanvas | None = getattr(canvas, "_rasoat_frame", None)
+        if existing is None:
+            existing = cls.__new__(cls)
+            existing.attach(canvas, stamp, title, pagesize)
+            canvas._rasoat_frame = existing
+        return existing
+
+    def attach(
+        self, canvas: Canvas, stamp: Stamp, title: str, pagesize: tuple[float, float]
+    ) -> None:
         self.stamp = stamp
         self.pagesize = pagesize
-        self.c = Canvas(out, pagesize=pagesize, pageCompression=1, initialFontName=REGULAR)
-        self.c.setTitle(title)
-        self.c.setAuthor(stamp.place)
-        self.c.setCreator(f"RaSoat {__version__}")
-        self.c.setSubject(f"{stamp.round_label}; {stamp.qr_text}")
+        self.c = canvas
+        canvas.setTitle(title)
+        canvas.setAuthor(stamp.place)
+        canvas.setCreator(f"RaSoat {__version__}")
+        canvas.setSubject(f"{stamp.round_label}; {stamp.qr_text}")
         self._qr_form()
 
     def _qr_form(self) -> None:
@@ -146,7 +164,7 @@ class PageCanvas:
         c.drawRightString(w - MARGIN, h - MARGIN + 8, self.stamp.round_label)
         c.setLineWidth(0.4)
         c.line(MARGIN, h - MARGIN + 4, w - MARGIN, h - MARGIN + 4)
-        c.drawCentredString(w / 2, MARGIN - 4, f"Trang {page}/{pages}")
+        c.drawRightString(w - MARGIN - QR_SIZE - 8, MARGIN - 4, f"Trang {page}/{pages}")
         c.setFont(REGULAR, 5.5)
         c.drawString(MARGIN, MARGIN - 4, f"Dấu vân tay gói: {self.stamp.fingerprint}")
         c.drawString(

@@ -178,3 +178,49 @@ def test_header_grid_places_cells_around_spans() -> None:
 def test_dates_in_round_info_slug() -> None:
     r = RoundInfo(1, "in_year", "x", 2027, 3, date(2027, 3, 15), "VN-MPS-2027-2030", "open")
     assert r.slug == "2027t03"
+
+
+def test_movement_tables_balance_per_village_and_in_total() -> None:
+    from app.movements import HouseholdMovement
+    from app.reports.movement_tables import movements
+
+    def mv(code: str, village: str, start: str | None, end: str | None, **kw: object) -> object:
+        return HouseholdMovement(1, code, village, 4, start, end, True, **kw)  # type: ignore[arg-type]
+
+    s = sample()
+    s = s.__class__(
+        s.commune,
+        s.round,
+        s.pack,
+        s.villages,
+        s.results,
+        (
+            mv("A", "Thôn 1", "poor", "poor"),
+            mv("B", "Thôn 1", "poor", "near_poor"),
+            mv("C", "Thôn 1", "poor", None),
+            mv("D", "Thôn 2", None, "poor"),
+            mv("E", "Thôn 2", None, "poor", previously_on=frozenset({"poor"})),
+            mv("F", "Thôn 2", "near_poor", "poor"),
+        ),
+    )
+    table = movements(s, "poor")
+    by = {(r.values[1] or prev, r.values[2]): r.values[3:] for r, prev in _labelled(table.rows)}
+    # start, to near-poor, escaped, other out, from near-poor, returned, new, other in, end
+    assert by[("Thôn 1", "Hộ")] == (3, 1, 1, 0, 0, 0, 0, 0, 1)
+    assert by[("Thôn 1", "Nhân khẩu")] == (12, 4, 4, 0, 0, 0, 0, 0, 4)
+    assert by[("Thôn 2", "Hộ")] == (0, 0, 0, 0, 1, 1, 1, 0, 3)
+    assert by[("Tổng cộng", "Hộ")] == (3, 1, 1, 0, 1, 1, 1, 0, 4)
+    for values in by.values():
+        start, *changes, end = values
+        assert end == start - sum(changes[:3]) + sum(changes[3:])
+    near = movements(s, "near_poor").rows[-2].values[3:]
+    assert near == (1, 1, 0, 0, 1, 0, 0, 0, 1)
+
+
+def _labelled(rows: list) -> list:  # type: ignore[type-arg]
+    out, prev = [], ""
+    for r in rows:
+        if r.values[1]:
+            prev = r.values[1]
+        out.append((r, prev))
+    return out

@@ -13,7 +13,7 @@ from app import atomic, keys
 from app.cli.context import CliContext
 from app.communes import only_commune
 from app.errors import RaSoatError
-from app.package_build import build_package
+from app.package_build import build_package, write_certificates
 from app.package_envelope import decrypt
 from app.package_trust import TrustStore, load_certificates
 from app.package_verify import VerificationReport, verify_package
@@ -27,6 +27,11 @@ def register(sub: Any) -> None:
     p.add_argument("--encrypt-for", type=Path, metavar="CERT", help="mã hóa cho chứng thư này")
     p.add_argument("--key", help="tên khóa ký (mặc định: khóa của xã)")
     p.set_defaults(handler=export_package)
+
+    p = sub.add_parser("certificates", help="in giấy chứng nhận (Mẫu 03) cho hộ nghèo, cận nghèo")
+    p.add_argument("--out", type=Path, required=True, help="thư mục ghi tệp PDF")
+    p.add_argument("--key", help="tên khóa ký (mặc định: khóa của xã)")
+    p.set_defaults(handler=certificates)
 
     p = sub.add_parser("verify", help="kiểm tra một gói dữ liệu")
     p.add_argument("package", type=Path)
@@ -227,4 +232,15 @@ def keys_trust(ctx: CliContext, args: argparse.Namespace) -> int:
             keys.trust(cert)
             count += 1
     ctx.say("keys.trusted", count=count)
+    return 0
+
+
+def certificates(ctx: CliContext, args: argparse.Namespace) -> int:
+    actor = ctx.actor
+    db = ctx.database()
+    with db.sessions.begin() as session:
+        name = args.key or keys.assigned_key(session)
+        identity = keys.load_identity(name, ask_passphrase("Mật khẩu khóa ký: "))
+        path = write_certificates(session, actor, args.out, identity)
+    ctx.say("package.certificates_done", path=str(path))
     return 0

@@ -7,6 +7,7 @@ tables = workbook_tables(source)   # what the Excel workbook and the report PDF 
 from __future__ import annotations
 
 from app.reports.list_tables import detailed_list, final_list, posting_list
+from app.reports.movement_tables import movements
 from app.reports.source import ReportSource, load_source
 from app.reports.summary_tables import (
     children,
@@ -32,6 +33,8 @@ def summary_tables(source: ReportSource) -> list[ReportTable]:
     """The summary report tables, in the order of the report set."""
     return [
         results_by_village(source),
+        movements(source, "poor"),
+        movements(source, "near_poor"),
         deprivation(source, "poor", rates=False),
         deprivation(source, "poor", rates=True),
         deprivation(source, "near_poor", rates=False),

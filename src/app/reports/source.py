@@ -17,19 +17,36 @@ from app.communes import only_commune
 from app.facts import HouseholdFacts
 from app.household_rows import iter_commune_households
 from app.jobs import IsCancelled, Progress, Ticker
+from app.movements import HouseholdMovement, round_movements
 from app.rounds import current_round
 from app.standards import StandardPack, get_pack
 from models import Assessment, Village
 
 
 class Result(NamedTuple):
-    """One household with its result in the round (cls None: not classified yet, or errors)."""
+    """One household with its result in the round (cls None: not classified yet, or errors).
+
+    `cls` is the chairman's decision once there is one, the classification until then."""
 
     facts: HouseholdFacts
     cls: str | None
     deprived: tuple[str, ...]
     step: str
     income_basis: str | None
+    decided: bool = False
+
+
+LISTS = ("poor", "near_poor")
+
+
+def official_class(result_class: str | None, decided_class: str | None) -> str | None:
+    """The class the reports count: the decision when recorded (a decision to put a household
+    on no list leaves its classification unless that was a list), else the classification."""
+    if decided_class in LISTS:
+        return decided_class
+    if decided_class is not None and result_class in LISTS:
+        return "not_poor"
+    return result_class
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,11 @@ class ReportSource:
     pack: StandardPack
     villages: tuple[str, ...]  # in the commune's order
     results: tuple[Result, ...]  # in household-code order
+    movements: tuple[HouseholdMovement, ...] = ()
+
+    @property
+    def all_decided(self) -> bool:
+        return all(r.decided for r in self.results)
 
     def of_class(self, cls: str) -> list[Result]:
         return [r for r in self.results if r.cls == cls]
@@ -79,11 +101,12 @@ def load_source(
     rnd = current_round(session, commune)
     conn = session.connection()
     assessed = {
-        hid: (cls, deprived, step, basis)
-        for hid, cls, deprived, step, basis in conn.execute(
+        hid: (official_class(cls, decided), deprived, step, basis, decided is not None)
+        for hid, cls, decided, deprived, step, basis in conn.execute(
             select(
                 Assessment.household_id,
                 Assessment.result_class,
+                Assessment.decided_class,
                 Assessment.deprived,
                 Assessment.step,
                 Assessment.income_basis,
@@ -94,10 +117,11 @@ def load_source(
     ticker = Ticker(len(loaded), progress, cancelled)
     results = []
     for n, (row, facts) in enumerate(loaded, 1):
-        cls, deprived, step, basis = assessed.get(row[0], (None, "", "listed", None))
-        results.append(
-            Result(facts, cls, tuple(deprived.split(",")) if deprived else (), step, basis)
+        cls, deprived, step, basis, decided = assessed.get(
+            row[0], (None, "", "listed", None, False)
         )
+        split = tuple(deprived.split(",")) if deprived else ()
+        results.append(Result(facts, cls, split, step, basis, decided))
         ticker.tick(n)
     villages = conn.execute(
         select(Village.name).where(Village.commune_id == commune.id).order_by(Village.position)
@@ -117,4 +141,6 @@ def load_source(
         get_pack(rnd.standard_id),
         tuple(villages),
         tuple(results),
+        # Draft reports before the decision count the lists the review proposes.
+        tuple(round_movements(conn, rnd, provisional=True)),
     )
