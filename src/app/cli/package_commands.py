@@ -4,10 +4,14 @@ decrypt, keys create|import|list|export-cert|trust."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy.orm import Session
 
 from app import atomic, keys
 from app.cli.context import CliContext
@@ -15,8 +19,10 @@ from app.communes import only_commune
 from app.errors import RaSoatError
 from app.package_build import build_package, write_certificates
 from app.package_envelope import decrypt
+from app.package_signing import SigningIdentity
 from app.package_trust import TrustStore, load_certificates
 from app.package_verify import VerificationReport, verify_package
+from app.token_signing import PIN_ENV, open_token
 
 EXIT_INVALID = 2
 
@@ -26,11 +32,13 @@ def register(sub: Any) -> None:
     p.add_argument("--out", type=Path, required=True, help="thư mục ghi gói")
     p.add_argument("--encrypt-for", type=Path, metavar="CERT", help="mã hóa cho chứng thư này")
     p.add_argument("--key", help="tên khóa ký (mặc định: khóa của xã)")
+    _token_arguments(p)
     p.set_defaults(handler=export_package)
 
     p = sub.add_parser("certificates", help="in giấy chứng nhận (Mẫu 03) cho hộ nghèo, cận nghèo")
     p.add_argument("--out", type=Path, required=True, help="thư mục ghi tệp PDF")
     p.add_argument("--key", help="tên khóa ký (mặc định: khóa của xã)")
+    _token_arguments(p)
     p.set_defaults(handler=certificates)
 
     p = sub.add_parser("verify", help="kiểm tra một gói dữ liệu")
@@ -67,6 +75,32 @@ def register(sub: Any) -> None:
     k.set_defaults(handler=keys_trust)
 
 
+def _token_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--token", metavar="MODULE", help="ký bằng USB token: đường dẫn thư viện PKCS#11"
+    )
+    p.add_argument("--token-label", help="nhãn của token (khi cắm nhiều token)")
+    p.add_argument("--token-key", help="nhãn của khóa ký trên token")
+
+
+@contextlib.contextmanager
+def signing_identity(session: Session, args: argparse.Namespace) -> Iterator[SigningIdentity]:
+    """The identity to sign with: a USB token (--token) or a key file on this laptop."""
+    if args.token:
+        pin = keys.passphrase_from_env(PIN_ENV) or _ask("Mã PIN của USB token: ")
+        with open_token(
+            args.token, pin.decode() if pin else None, args.token_label, args.token_key
+        ) as identity:
+            yield identity
+        return
+    name = args.key or keys.assigned_key(session)
+    yield keys.load_identity(name, ask_passphrase("Mật khẩu khóa ký: "))
+
+
+def _ask(prompt: str) -> bytes | None:
+    return getpass.getpass(prompt).encode("utf-8") if sys.stdin.isatty() else None
+
+
 def ask_passphrase(prompt: str, confirm: bool = False) -> bytes | None:
     """RASOAT_KEY_PASSPHRASE for scripts; otherwise ask on a terminal; None when neither."""
     from_env = keys.passphrase_from_env()
@@ -82,9 +116,7 @@ def export_package(ctx: CliContext, args: argparse.Namespace) -> int:
     recipient = load_certificates(args.encrypt_for)[0] if args.encrypt_for else None
     actor = ctx.actor  # sign in before the transaction: signing in writes to the database
     db = ctx.database()
-    with db.sessions.begin() as session:
-        name = args.key or keys.assigned_key(session)
-        identity = keys.load_identity(name, ask_passphrase("Mật khẩu khóa ký: "))
+    with db.sessions.begin() as session, signing_identity(session, args) as identity:
         result = build_package(session, actor, args.out, identity, encrypt_for=recipient)
     ctx.say(
         "package.done",
@@ -238,9 +270,7 @@ def keys_trust(ctx: CliContext, args: argparse.Namespace) -> int:
 def certificates(ctx: CliContext, args: argparse.Namespace) -> int:
     actor = ctx.actor
     db = ctx.database()
-    with db.sessions.begin() as session:
-        name = args.key or keys.assigned_key(session)
-        identity = keys.load_identity(name, ask_passphrase("Mật khẩu khóa ký: "))
+    with db.sessions.begin() as session, signing_identity(session, args) as identity:
         path = write_certificates(session, actor, args.out, identity)
     ctx.say("package.certificates_done", path=str(path))
     return 0
