@@ -28,11 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from cryptography import x509
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import __version__, atomic, audit
 from app.actor import Actor
-from app.exporting import export_document
+from app.exchange_read import Commune as CommuneRef
+from app.exchange_write import document_dict
 from app.jobs import IsCancelled, JobCancelled, Progress
 from app.keys import require_key_manager
 from app.package_envelope import SUFFIX, encrypt
@@ -49,6 +51,7 @@ from app.report_pdf import Stamp, write_tables_pdf
 from app.reports import ReportSource, final_list, load_source, posting_list, summary_tables
 from app.reports.list_tables import detailed_list
 from app.reports.workflow_data import WorkflowData, load_workflow_data
+from models import Assessment
 
 PACKAGE_SUFFIX = ".rasoat.zip"
 WORKBOOK = "reports/bao-cao-ra-soat.xlsx"
@@ -63,6 +66,39 @@ class PackageResult:
     by_class: dict[str, int]
     files: tuple[FileEntry, ...]
     encrypted: bool
+
+
+def exchange_document(session: Session, source: ReportSource) -> dict[str, Any]:
+    """The register as `rasoat.households/1`, exactly as `rasoat export` writes it, built from
+    the facts the reports already loaded (reading 50,000 households twice cost 6 s)."""
+    rows = session.execute(
+        select(
+            Assessment.household_id,
+            Assessment.step,
+            Assessment.result_class,
+            Assessment.deprived,
+            Assessment.standard_id,
+            Assessment.final,
+        ).where(Assessment.round_id == source.round.id)
+    )
+    by_id = {
+        hid: {
+            "step": step,
+            "class": cls,
+            "deprived": deprived.split(",") if deprived else [],
+            "standard": standard,
+            "final": final,
+        }
+        for hid, step, cls, deprived, standard, final in rows
+    }
+    c = source.commune
+    return document_dict(
+        CommuneRef(c.code, c.name, c.province_code, c.province_name),
+        source.round.standard_id,
+        source.round.reference_date,
+        (r.facts for r in source.results),
+        {r.facts.id: by_id[r.household_id] for r in source.results if r.household_id in by_id},
+    )
 
 
 def compact_json(document: dict[str, Any]) -> bytes:
@@ -109,7 +145,7 @@ def write_certificates(
     commune to print. Not part of the package: they go to the households, not the upper level."""
     require_key_manager(session, actor)
     source = load_source(session)
-    data = compact_json(export_document(session))
+    data = compact_json(exchange_document(session, source))
     stamp = Stamp(
         source.place(),
         source.round.label,
@@ -167,11 +203,13 @@ def build_package(
     require_key_manager(session, actor)
     steps = _Steps(7, progress, cancelled)
     created = (now or datetime.now()).astimezone().replace(microsecond=0)
-    document = export_document(session)
+    source = load_source(session)
+    document = exchange_document(session, source)
     data = compact_json(document)
+    counts = _counts(document)
+    del document  # a few hundred MB at 50,000 households; the bytes are what is kept
     fingerprint = hashlib.sha256(data).hexdigest()
     steps.next()
-    source = load_source(session)
     stamp = Stamp(source.place(), source.round.label, fingerprint, created)
     steps.next()
     files: dict[str, bytes] = {DATA: data}
@@ -196,7 +234,7 @@ def build_package(
             pdf, reason="Bàn giao kết quả rà soát", location=source.place()
         )
     steps.next()
-    manifest = _manifest(source, document, files, fingerprint, identity, created)
+    manifest = _manifest(source, counts, files, fingerprint, identity, created)
     manifest_bytes = manifest.to_json()
     signature = identity.sign_detached(manifest_bytes)
     steps.next()
@@ -232,7 +270,7 @@ def build_package(
 
 def _manifest(
     source: ReportSource,
-    document: dict[str, Any],
+    counts: dict[str, Any],
     files: dict[str, bytes],
     fingerprint: str,
     identity: SigningIdentity,
@@ -258,7 +296,7 @@ def _manifest(
             "status": r.status,
         },
         standard={"id": source.pack.id, "revision": source.pack.revision},
-        counts=_counts(document),
+        counts=counts,
         fingerprint=fingerprint,
         signer={"subject": identity.subject, "certificate_sha256": identity.fingerprint},
         files=tuple(

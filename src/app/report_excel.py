@@ -10,6 +10,7 @@ Cells get named styles, registered once per workbook.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from copy import copy
 from datetime import datetime
 from typing import IO, Any
 
@@ -80,6 +81,7 @@ class WorkbookWriter:
         # Accidental edits only: Excel's protection is a weak legacy hash, not security. The
         # package's signatures are what make changes detectable.
         self.wb.security = WorkbookProtection(lockStructure=True)
+        self._protos: dict[str, Any] = {}
 
     def add(self, table: ReportTable) -> None:
         ws: WriteOnlyWorksheet = self.wb.create_sheet(table.sheet[:31])
@@ -97,7 +99,14 @@ class WorkbookWriter:
 
     def _cell(self, ws: WriteOnlyWorksheet, value: Any, style: str) -> WriteOnlyCell:
         cell = WriteOnlyCell(ws, value)
-        cell.style = style
+        # Copying a named style's resolved style array is ten times faster than assigning the
+        # style by name (a lookup through every named style, for each of ~400,000 cells).
+        proto = self._protos.get(style)
+        if proto is None:
+            cell.style = style
+            self._protos[style] = copy(cell._style)
+        else:
+            cell._style = copy(proto)
         return cell
 
     def _row_of(self, ws: WriteOnlyWorksheet, width: int, text: str, style: str) -> list[Any]:
@@ -162,7 +171,7 @@ class WorkbookWriter:
             (f"rs_{c.kind}_{c.alignment}", f"rs_{c.kind}_{c.alignment}_b") for c in table.columns
         ]
         n = TITLE_ROWS + table.header_rows
-        cell = WriteOnlyCell
+        make = self._cell
         end = get_column_letter(width)
         for row in table.rows:
             n += 1
@@ -176,9 +185,7 @@ class WorkbookWriter:
             bold = 1 if row.kind in (TOTAL, SUBTOTAL) else 0
             out = []
             for value, pair in zip(row.values, styles, strict=True):
-                c = cell(ws, None if value == "" else value)
-                c.style = pair[bold]
-                out.append(c)
+                out.append(make(ws, None if value == "" else value, pair[bold]))
             ws.append(out)
 
     def _notes(

@@ -62,7 +62,8 @@ def width_of(text: str, font: str, size: float) -> float:
 
 def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     """Greedy word wrap; a word longer than the line is cut where it overflows."""
-    if width_of(text, font, size) <= width:
+    # No glyph of Noto Sans is wider than one em: a short string fits without measuring.
+    if len(text) * size <= width or width_of(text, font, size) <= width:
         return [text]
     lines: list[str] = []
     current = ""
@@ -304,47 +305,55 @@ def _draw_header(c: Canvas, layout: TableLayout, top: float) -> float:
 def _draw_rows(
     c: Canvas, layout: TableLayout, rows: Sequence[tuple[Row, list[list[str]], float]], top: float
 ) -> None:
+    """The rows of one page: all their text in one PDF text object (a text object per string
+    was half the drawing time), then the rules."""
     xs, columns = layout.xs, layout.table.columns
+    aligns = [col.alignment for col in columns]
     left, right = xs[0], xs[-1]
+    text = c.beginText()
+    font = ""
     y = top
     run_top = top
-    c.setLineWidth(0.4)
+    rules: list[tuple[float, float, float, float]] = []
     for row, lines, height in rows:
         bottom = y - height
+        wanted = BOLD if row.kind in (TOTAL, SUBTOTAL, GROUP) else REGULAR
+        if wanted != font:
+            font = wanted
+            text.setFont(font, BODY_SIZE)
+        ty0 = y - PAD - BODY_SIZE + 0.5
         if row.kind == GROUP:
-            _verticals(c, xs, run_top, y)
-            c.setFont(BOLD, BODY_SIZE)
-            ty = y - PAD - BODY_SIZE + 0.5
-            for line in lines[0]:
-                c.drawString(left + PAD, ty, line)
-                ty -= LINE
-            c.line(left, y, left, bottom)
-            c.line(right, y, right, bottom)
+            rules += _vertical_rules(xs, run_top, y)
+            for k, line in enumerate(lines[0]):
+                text.setTextOrigin(left + PAD, ty0 - k * LINE)
+                text.textOut(line)
+            rules += [(left, y, left, bottom), (right, y, right, bottom)]
             run_top = bottom
         else:
-            c.setFont(BOLD if row.kind in (TOTAL, SUBTOTAL) else REGULAR, BODY_SIZE)
             for i, cell in enumerate(lines):
                 if not cell[0]:
                     continue
-                align = columns[i].alignment
-                ty = y - PAD - BODY_SIZE + 0.5
-                for line in cell:
-                    if align == "right":
-                        c.drawRightString(xs[i + 1] - PAD, ty, line)
-                    elif align == "center":
-                        c.drawCentredString((xs[i] + xs[i + 1]) / 2, ty, line)
+                align = aligns[i]
+                for k, line in enumerate(cell):
+                    if align == "left":
+                        x = xs[i] + PAD
                     else:
-                        c.drawString(xs[i] + PAD, ty, line)
-                    ty -= LINE
-        c.line(left, bottom, right, bottom)
+                        w = width_of(line, font, BODY_SIZE)
+                        x = xs[i + 1] - PAD - w if align == "right" else (xs[i] + xs[i + 1] - w) / 2
+                    text.setTextOrigin(x, ty0 - k * LINE)
+                    text.textOut(line)
+        rules.append((left, bottom, right, bottom))
         y = bottom
-    _verticals(c, xs, run_top, y)
+    rules += _vertical_rules(xs, run_top, y)
+    c.drawText(text)
+    c.setLineWidth(0.4)
+    c.lines(rules)
 
 
-def _verticals(c: Canvas, xs: Sequence[float], top: float, bottom: float) -> None:
-    if top - bottom > 0.01:
-        for x in xs:
-            c.line(x, top, x, bottom)
+def _vertical_rules(
+    xs: Sequence[float], top: float, bottom: float
+) -> list[tuple[float, float, float, float]]:
+    return [(x, top, x, bottom) for x in xs] if top - bottom > 0.01 else []
 
 
 def _draw_notes(c: Canvas, notes: Iterable[str], top: float, width: float) -> float:

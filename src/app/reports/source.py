@@ -34,6 +34,7 @@ class Result(NamedTuple):
     step: str
     income_basis: str | None
     decided: bool = False
+    household_id: int = 0  # the database row, for joining what else is stored about it
 
 
 LISTS = ("poor", "near_poor")
@@ -121,7 +122,7 @@ def load_source(
             row[0], (None, "", "listed", None, False)
         )
         split = tuple(deprived.split(",")) if deprived else ()
-        results.append(Result(facts, cls, split, step, basis, decided))
+        results.append(Result(facts, cls, split, step, basis, decided, row[0]))
         ticker.tick(n)
     villages = conn.execute(
         select(Village.name).where(Village.commune_id == commune.id).order_by(Village.position)

@@ -177,3 +177,16 @@ def test_missing_file_reported_with_readable_reason(built: Built, package: Path)
     assert [p.message("en") for p in report.problems] == [
         "Missing file: reports/danh-sach-niem-yet.pdf"
     ]
+
+
+def test_package_data_is_exactly_what_rasoat_export_writes(built: Built, package: Path) -> None:
+    from app.exporting import export_document
+    from app.storage import open_database
+
+    db = open_database(built.db_path)
+    try:
+        with db.sessions.begin() as session:
+            expected = export_document(session)
+    finally:
+        db.dispose()
+    assert json.loads(members(package)[DATA]) == expected
