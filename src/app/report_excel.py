@@ -9,6 +9,7 @@ Cells get named styles, registered once per workbook.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from copy import copy
 from datetime import datetime
@@ -40,6 +41,13 @@ FONT = "Times New Roman"  # the font of Vietnamese administrative documents (NĐ
 NUMBER_FORMATS = {INT: "#,##0", MONEY: "#,##0", PCT: "0.0%", RATIO: "0.00", YEAR: "0", TEXT: "@"}
 A4 = 9
 TITLE_ROWS = 6  # rows above the table header: the title block
+
+
+def _lines(text: str, width: float, factor: float = 1.0) -> int:
+    """About how many lines `text` wraps to in a cell `width` characters wide (font size
+    relative to the default: `factor`), rounded up with a margin for word breaks."""
+    per_line = max(1.0, width / factor * 0.95)
+    return max(1, math.ceil(len(text) * 1.1 / per_line))
 
 
 def _styles() -> dict[str, NamedStyle]:
@@ -88,6 +96,10 @@ class WorkbookWriter:
         width = len(table.columns)
         for i, col in enumerate(table.columns, 1):
             ws.column_dimensions[get_column_letter(i)].width = max(4.0, col.width * 1.25)
+        # Write-only sheets write their properties and each row's height with the first row
+        # and with each row: everything about layout is set before any row is appended.
+        self._print_setup(ws, table)
+        self._row_heights(ws, table)
         merges: list[str] = []
         self._title_block(ws, table, width, merges)
         self._header(ws, table, merges)
@@ -95,7 +107,24 @@ class WorkbookWriter:
         self._notes(ws, table, width, merges)
         for ref in merges:
             ws.merged_cells.add(CellRange(ref))
-        self._print_setup(ws, table)
+
+    def _row_heights(self, ws: WriteOnlyWorksheet, table: ReportTable) -> None:
+        """Heights for the rows whose text wraps: the title, the header rows, the notes."""
+        widths = [max(4.0, c.width * 1.25) for c in table.columns]
+        total = sum(widths)
+        ws.row_dimensions[4].height = 18 * _lines(table.title, total, 1.3)
+        heights = [15.0] * table.header_rows
+        for cell in sorted(table.header, key=lambda c: c.rowspan):
+            span = sum(widths[cell.col : cell.col + cell.colspan])
+            need = 13.5 * _lines(cell.text, span, 1.05) + 3
+            have = sum(heights[cell.row : cell.row + cell.rowspan])
+            if need > have:
+                heights[cell.row + cell.rowspan - 1] += need - have
+        for i, height in enumerate(heights):
+            ws.row_dimensions[TITLE_ROWS + 1 + i].height = height
+        first_note = TITLE_ROWS + table.header_rows + len(table.rows) + 2
+        for k, note in enumerate(table.notes):
+            ws.row_dimensions[first_note + k].height = 15 * _lines(f"Ghi chú: {note}", total)
 
     def _cell(self, ws: WriteOnlyWorksheet, value: Any, style: str) -> WriteOnlyCell:
         cell = WriteOnlyCell(ws, value)
@@ -134,7 +163,6 @@ class WorkbookWriter:
             merges.append(f"{get_column_letter(right_start)}{r}:{get_column_letter(width)}{r}")
         ws.append([])
         ws.append(self._row_of(ws, width, table.title, "rs_title"))
-        ws.row_dimensions[4].height = 36
         ws.append(self._row_of(ws, width, self.round_line(), "rs_sub"))
         ws.append([])
         end = get_column_letter(width)
@@ -202,7 +230,6 @@ class WorkbookWriter:
         for text in lines:
             n += 1
             ws.append(self._row_of(ws, width, text, "rs_note"))
-            ws.row_dimensions[n].height = 30 if len(text) > width * 9 else 16
             merges.append(f"A{n}:{end}{n}")
 
     def _print_setup(self, ws: WriteOnlyWorksheet, table: ReportTable) -> None:
@@ -215,7 +242,8 @@ class WorkbookWriter:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.horizontalCentered = True
         ws.page_margins.left = ws.page_margins.right = 0.4
-        ws.page_margins.top = ws.page_margins.bottom = 0.6
+        ws.page_margins.top = ws.page_margins.bottom = 0.75
+        ws.page_margins.header = ws.page_margins.footer = 0.3
         ws.oddHeader.left.text = self.source.place()
         ws.oddHeader.right.text = self.source.round.label
         ws.oddFooter.center.text = "Trang &P / &N"
