@@ -6,14 +6,15 @@ with its migrations, the demo commune classified, an exchange file written and r
 Excel list analysed, one PDF page rendered with the embedded Vietnamese font. Nothing touches
 the officer's own data: everything happens in a temporary folder that is removed afterwards.
 
-The signed handover package and the official PDF reports (issue #5) are checked here once they
-are part of the program: `_package_checks` finds them by module name.
+and a small signed handover package written and verified, with its reports. Nothing touches the
+officer's own data: everything happens in a temporary folder, which also serves as the data
+folder while the checks run (the demo commune's signing key lands there), and is removed after.
 """
 
 from __future__ import annotations
 
-import importlib
 import io
+import os
 import secrets
 import tempfile
 import time
@@ -38,7 +39,6 @@ class Check:
     ok: bool
     detail: str
     seconds: float
-    skipped: bool = False  # not part of this version of RaSoat
 
 
 @contextmanager
@@ -56,6 +56,20 @@ def _timed(out: list[Check], name: str, progress: Progress | None) -> Iterator[l
     out.append(Check(name, True, "; ".join(detail), time.perf_counter() - start))
 
 
+@contextmanager
+def _data_folder(folder: Path) -> Iterator[None]:
+    """Make `folder` the data folder (RASOAT_HOME) while the checks run."""
+    old = os.environ.get("RASOAT_HOME")
+    os.environ["RASOAT_HOME"] = str(folder)
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("RASOAT_HOME", None)
+        else:
+            os.environ["RASOAT_HOME"] = old
+
+
 def run_selftest(progress: Progress | None = None, work_dir: Path | None = None) -> list[Check]:
     """All checks, in order; a failed check does not stop the following ones that can run."""
     checks: list[Check] = []
@@ -63,23 +77,29 @@ def run_selftest(progress: Progress | None = None, work_dir: Path | None = None)
         folder = Path(tmp)
         with _timed(checks, "selftest.resources", progress) as detail:
             detail.append(_resources())
-        state: dict[str, Any] = {}
-        with _timed(checks, "selftest.database", progress) as detail:
-            detail.append(_database(folder, state))
-        if "db" in state:
-            try:
-                with _timed(checks, "selftest.classify", progress) as detail:
-                    detail.append(_classify(state))
-                with _timed(checks, "selftest.exchange", progress) as detail:
-                    detail.append(_exchange(folder, state))
-                with _timed(checks, "selftest.excel", progress) as detail:
-                    detail.append(_excel(folder, state))
-                checks.extend(_package_checks(folder, state, progress))
-            finally:
-                state["db"].dispose()
-        with _timed(checks, "selftest.pdf", progress) as detail:
-            detail.append(_pdf_page(folder))
+        with _data_folder(folder / "home"):
+            _run_checks(folder, checks, progress)
     return checks
+
+
+def _run_checks(folder: Path, checks: list[Check], progress: Progress | None) -> None:
+    state: dict[str, Any] = {}
+    with _timed(checks, "selftest.database", progress) as detail:
+        detail.append(_database(folder, state))
+    if "db" in state:
+        try:
+            for name, check in (
+                ("selftest.classify", _classify),
+                ("selftest.exchange", _exchange),
+                ("selftest.excel", _excel),
+                ("selftest.package", _package),
+            ):
+                with _timed(checks, name, progress) as detail:
+                    detail.append(check(folder, state))
+        finally:
+            state["db"].dispose()
+    with _timed(checks, "selftest.pdf", progress) as detail:
+        detail.append(_pdf_page(folder))
 
 
 def _resources() -> str:
@@ -114,7 +134,7 @@ def _database(folder: Path, state: dict[str, Any]) -> str:
     return f"{db.describe()}: demo commune with {DEMO_HOUSEHOLDS} households"
 
 
-def _classify(state: dict[str, Any]) -> str:
+def _classify(folder: Path, state: dict[str, Any]) -> str:
     """The stored results must equal an independent classification of the same facts."""
     from sqlalchemy import select
 
@@ -205,11 +225,25 @@ def _pdf_page(folder: Path) -> str:
     return f"1 page, {len(data)} bytes, font embedded"
 
 
-def _package_checks(folder: Path, state: dict[str, Any], progress: Progress | None) -> list[Check]:
-    """The signed package checks, when the package module is part of this build."""
-    try:
-        module = importlib.import_module("app.package_selftest")
-    except ModuleNotFoundError:
-        return [Check("selftest.package", True, "", 0.0, skipped=True)]
-    result: list[Check] = module.run(folder, state, progress)
-    return result
+def _package(folder: Path, state: dict[str, Any]) -> str:
+    """A signed package of the demo commune (with its Excel and PDF reports), then verified
+    completely: hashes, manifest signature, PDF signatures, no extra file."""
+    from app.keys import DEMO_PASSPHRASE, assigned_key, load_identity
+    from app.package_build import build_package
+    from app.package_trust import TrustStore
+    from app.package_verify import verify_package
+
+    out = folder / "package"
+    out.mkdir()
+    with state["db"].sessions.begin() as session:
+        identity = load_identity(assigned_key(session), DEMO_PASSPHRASE.encode())
+        built = build_package(session, state["officer"], out, identity)
+    report = verify_package(built.path, TrustStore.local())
+    if not report.ok:
+        raise RaSoatError(
+            "selftest.package_bad", problems="; ".join(p.message() for p in report.problems[:3])
+        )
+    return (
+        f"{built.path.name}: {report.files_checked} files, "
+        f"{report.pdf_signatures_checked} PDF signatures verified"
+    )

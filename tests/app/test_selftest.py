@@ -12,18 +12,28 @@ from app.selftest import run_selftest
 from tests.app.test_cli import run
 
 
-def test_selftest_passes_and_leaves_nothing_behind(tmp_path: Path) -> None:
-    checks = run_selftest(work_dir=tmp_path)
-    assert [c.name for c in checks if not c.ok] == []
+def test_selftest_passes_and_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "home"
+    monkeypatch.setenv("RASOAT_HOME", str(home))
+    work = tmp_path / "work"
+    work.mkdir()
+    checks = run_selftest(work_dir=work)
+    assert [c.detail for c in checks if not c.ok] == []
     assert {c.name for c in checks} >= {
         "selftest.resources",
         "selftest.database",
         "selftest.classify",
         "selftest.exchange",
         "selftest.excel",
+        "selftest.package",
         "selftest.pdf",
     }
-    assert list(tmp_path.iterdir()) == []  # the temporary folder is gone
+    package = next(c for c in checks if c.name == "selftest.package")
+    assert "PDF signatures verified" in package.detail
+    assert list(work.iterdir()) == []  # the temporary folder is gone
+    assert not home.exists()  # the officer's data folder was never touched (no demo key there)
 
 
 def test_selftest_cli_reports_each_check(tmp_path: Path) -> None:
