@@ -87,8 +87,15 @@ def exchange_household(
     return out
 
 
+# Facts every exchange-format household must have: a list without them is not complete, and
+# checking their presence first spares the full reader (and its exception) for every pending one.
+REQUIRED = ("housing", "water_source", "latrine", "telecom", "information_devices")
+
+
 def _complete(document: dict[str, Any]) -> HouseholdFacts | None:
     """The household's facts if the list gives all of them, else None (it stays pending)."""
+    if any(k not in document for k in REQUIRED):
+        return None
     try:
         return read_household(document)
     except InvalidData:

@@ -141,7 +141,7 @@ def analyse_excel(
         Path(path),
         _file_digest(Path(path)),
         grid.sheet,
-        [s.name for s in list_sheets(Path(path))],
+        grid.sheets,
         layout,
         fields,
         effective,

@@ -45,8 +45,8 @@ class ProposedMatch:
         return self.reason == BY_NAME
 
 
-def person_key(name: str, birth: str | None, village: str) -> tuple[str, str, str] | None:
-    if not birth:
+def person_key(name: str | None, birth: str | None, village: str) -> tuple[str, str, str] | None:
+    if not birth or not name:  # a name or date the list got wrong matches nothing
         return None
     return (fold(name), birth[:4], fold(village))
 

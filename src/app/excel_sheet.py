@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ class Grid:
     sheet: str
     rows: list[list[Any]]
     merges: list[tuple[int, int, int, int]]  # (min_col, min_row, max_col, max_row), 1-based
+    sheets: list[str] = field(default_factory=list)  # the workbook's visible sheets
 
     @property
     def width(self) -> int:
@@ -121,6 +122,7 @@ def read_grid(
         while rows and not rows[-1]:
             rows.pop()
         merges = _merges(ws)
+        names = [w.title for w in workbook.worksheets if getattr(w, "sheet_state", "") == "visible"]
     except RaSoatError:
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
@@ -128,7 +130,7 @@ def read_grid(
     finally:
         workbook.close()
     _fill(rows, merges)
-    return Grid(ws.title, rows, merges)
+    return Grid(ws.title, rows, merges, names)
 
 
 def _pick(workbook: Any, sheet: str | None) -> Any:

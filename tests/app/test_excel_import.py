@@ -453,3 +453,10 @@ def test_a_reviewer_cannot_import_lists(commune_db: Database, tmp_path: Path) ->
     with pytest.raises(PermissionDenied), commune_db.sessions.begin() as session:
         import_excel(session, REVIEWER, path, today=TODAY)
     assert snapshot(commune_db) == before
+
+
+def test_a_name_with_digits_is_an_error_not_a_crash(commune_db: Database, tmp_path: Path) -> None:
+    rows = [list(r) if r else r for r in HOUSEHOLD_ROWS]
+    rows[0][1] = "Y Bhim Niê 2"
+    preview = analyse(commune_db, household_rows_list(tmp_path / "bad.xlsx", rows))
+    assert [(p.row, p.code) for p in preview.errors] == [(9, "excel.value.name_digits")]
