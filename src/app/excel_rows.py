@@ -153,19 +153,25 @@ class _RowReader:
     def row(self, number: int, values: list[Any]) -> None:
         if all(is_blank(v) for v in values):
             return
-        texts = [key(v) for v in values if isinstance(v, str) and v.strip()]
         raw = {fid: _at(values, idx) for fid, (_f, idx) in self.fields.items()}
-        personal = any(not is_blank(raw.get(f)) for f in ("birth_date", "id_number"))
         if self.in_footer:
             self.skipped.append((number, "footer"))
             return
-        if not personal and _starts_with(texts, self.catalogue.totals):
-            self.skipped.append((number, "totals"))
-            return
-        if self.seen_data and not personal and _contains(texts, self.catalogue.footer):
-            self.in_footer = True
-            self.skipped.append((number, "footer"))
-            return
+        # A row with a birth date or ID number is a person, whatever words it holds ("Tổng Văn
+        # Cường" is a name); only other rows are looked at as totals or signature lines.
+        personal = any(
+            not is_blank(raw.get(f))
+            for f in ("birth_date", "birth_male", "birth_female", "id_number")
+        )
+        if not personal:
+            texts = [key(v) for v in values if isinstance(v, str) and v.strip()]
+            if _starts_with(texts, self.catalogue.totals):
+                self.skipped.append((number, "totals"))
+                return
+            if self.seen_data and _contains(texts, self.catalogue.footer):
+                self.in_footer = True
+                self.skipped.append((number, "footer"))
+                return
         name_raw = raw.get("name") if not is_blank(raw.get("name")) else raw.get("head_name")
         if is_blank(name_raw):
             self._nameless(number, values, raw)
