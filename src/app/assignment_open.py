@@ -25,7 +25,7 @@ from app.field_files import FileRejected, SignedFile
 from app.permissions import require
 from app.reviewers import source_id
 from app.sync_local import catch_up
-from app.sync_payload import BadPayload, complete, unpack_registers, unpack_values
+from app.sync_payload import BadPayload, unpack_registers, unpack_values
 from app.sync_registers import implicit, join
 from app.sync_state import (
     REVIEWER_ROLE,
@@ -39,7 +39,7 @@ from app.sync_state import (
     save,
     set_setting,
 )
-from app.sync_write import write_households
+from app.sync_write import IncompleteHousehold, write_households
 from models import Commune, FieldFile, Household, SyncHousehold
 from models.database import Database
 
@@ -122,8 +122,6 @@ def _households(content: dict[str, Any], name: str) -> list[Tracked]:
         except BadPayload as exc:
             raise FileRejected("field_file.bad_content", file=name, where=exc.where) from None
         t = Tracked(code, values, registers, base_version=version, origin=origin)
-        if not complete(code, t.compose()):
-            raise FileRejected("field_file.bad_content", file=name, where=where)
         seen.add(code)
         out.append(t)
     return out
@@ -199,9 +197,11 @@ def open_assignment(session: Session, actor: Actor, path: Path) -> OpenedAssignm
                 mine.registers[p] = implicit(value)
         mine.base_version = t.base_version
     items = [tracked[t.code] for t in incoming]
-    written = write_households(
-        session, actor, commune, items, {"assignment": content.get("id"), "serial": serial}
-    )
+    note = {"assignment": content.get("id"), "serial": serial}
+    try:
+        written = write_households(session, actor, commune, items, note)
+    except IncompleteHousehold as exc:
+        raise FileRejected("field_file.bad_content", file=path.name, where=exc.code) from None
     sent = {t.code for t in items}
     dirty = [t for t in tracked.values() if t.dirty and t.code not in sent]
     save(session.connection(), commune.id, [*items, *dirty])

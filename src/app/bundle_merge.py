@@ -29,10 +29,10 @@ from app.permissions import require
 from app.reviewers import commune_source
 from app.rounds import current_round
 from app.sync_local import catch_up
-from app.sync_payload import BadPayload, complete, unpack_registers
+from app.sync_payload import BadPayload, unpack_registers
 from app.sync_registers import ORIGIN, Register, join
 from app.sync_state import Counter, Tracked, load, save
-from app.sync_write import write_households
+from app.sync_write import IncompleteHousehold, write_households
 from models import Commune, FieldFile, Household, Reviewer, ReviewerHousehold
 from models.database import Database
 
@@ -244,8 +244,6 @@ class _Merge:
         for path, register in h.registers.items():
             t.registers[path] = join(t.register(path), register)
         t.dirty = True
-        if not complete(t.code, t.compose()):
-            raise _reject("bundle.incomplete", self.name, code=t.code)
 
 
 def merge_bundle(session: Session, actor: Actor, commune: Commune, path: Path) -> MergeResult:
@@ -272,7 +270,10 @@ def merge_bundle(session: Session, actor: Actor, commune: Commune, path: Path) -
     for t, h in zip(items, bundle.households, strict=True):
         merge.join(t, h)
     note = {"bundle": bundle.uid, "reviewer": reviewer.code, "seq": bundle.seq}
-    written = write_households(session, actor, commune, items, note)
+    try:
+        written = write_households(session, actor, commune, items, note)
+    except IncompleteHousehold as exc:
+        raise _reject("bundle.incomplete", bundle.file_name, code=exc.code) from None
     save(session.connection(), commune.id, [t for t in tracked.values() if t.dirty or not t.row_id])
     counter.save()
     result.created, result.updated, result.deleted = (

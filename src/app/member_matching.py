@@ -24,7 +24,6 @@ from app.sync_paths import (
     member_path,
     member_values,
     present_members,
-    split,
 )
 
 Rule = Callable[[MemberFacts, MemberFacts], bool]
@@ -105,9 +104,8 @@ def local_values(
     for uid, member, order in zip(keyed, facts.members, orders, strict=True):
         values.update(member_values(uid, member, order))
     staying = set(keyed)
-    for path, value in previous.items():
-        owner = split(path)[0]
-        if owner is not None and owner not in staying:
+    for path, value in previous.items():  # members who left keep their last values
+        if path not in values:
             values[path] = value
     for gone in before:
         if gone not in staying:

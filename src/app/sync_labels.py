@@ -65,6 +65,16 @@ def value_text(path: str, value: Any, lang: str = "vi") -> str:
     return str(value)
 
 
+def household_label(code: str, values: Mapping[str, Any]) -> str:
+    """ "H002 — Lê Văn Cường": the code and the head's name, to find the household again."""
+    from app.sync_paths import present_members
+
+    for uid in present_members(values):
+        if values.get(member_path(uid, "relation")) == "head":
+            return f"{code} — {values.get(member_path(uid, 'name'))}"
+    return code
+
+
 def when_text(at: str) -> str:
     """A change's time (stored in UTC) in this laptop's local time: "25/11/2026 19:26"."""
     if not at:

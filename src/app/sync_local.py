@@ -51,16 +51,16 @@ class _Writer:
     def __init__(self, source: str, counter: Counter) -> None:
         self.source, self.counter = source, counter
         self.changes: list[LocalChange] = []
+        self.made: set[str] = set()  # member uids handed out
 
     def new_uid(self) -> str:
-        return f"{self.source}.{self.counter.next()}"
+        uid = f"{self.source}.{self.counter.next()}"
+        self.made.add(uid)
+        return uid
 
     def apply(self, t: Tracked, final: Values, who: dict[str, tuple[str, str]]) -> None:
-        fresh = {split(p)[0] for p in final if p.startswith("members.")} - {
-            split(p)[0] for p in t.values if p.startswith("members.")
-        }
         # A member added and removed again between two reconciles never existed for anyone else.
-        ghosts = {u for u in fresh if u is not None and final.get(member_path(u)) is False}
+        ghosts = {u for u in self.made if final.get(member_path(u)) is False}
         paths = [p for p in changed_paths(t.values, final) if split(p)[0] not in ghosts]
         if not paths:
             return

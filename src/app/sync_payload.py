@@ -20,7 +20,6 @@ from app.sync_paths import (
     ORDER,
     UID,
     BadValue,
-    Incomplete,
     Values,
     check_value,
     facts_from_values,
@@ -120,14 +119,3 @@ def unpack_registers(data: Any, where: str) -> dict[str, Register]:
             raise BadPayload(f"{where}.{path}") from None
         out[path] = register._replace(entries=tuple(checked))
     return out
-
-
-def complete(code: str, values: Mapping[str, Any]) -> bool:
-    """Whether values make a whole household (or one that no longer exists)."""
-    if values.get(HOUSEHOLD) is not True:
-        return True
-    try:
-        facts_from_values(code, values)
-    except Incomplete:
-        return False
-    return True

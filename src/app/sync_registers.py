@@ -89,7 +89,7 @@ def values_of(register: Register) -> list[Any]:
 
 
 def in_conflict(register: Register) -> bool:
-    return len(values_of(register)) > 1
+    return len(register.entries) > 1 and len(values_of(register)) > 1
 
 
 def provisional(path: str, register: Register) -> Any:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -51,12 +52,39 @@ class Written:
         return len(self.created) + len(self.updated) + len(self.deleted)
 
 
+def facts_diff(old: HouseholdFacts | None, new: HouseholdFacts | None) -> dict[str, list[Any]]:
+    """The audit's old → new by exchange-format path, as app/changes.diff gives it, flattening
+    only the parts that differ (a merge writes thousands of households)."""
+    before = household_dict(old) if old else {}
+    after = household_dict(new) if new else {}
+    out: dict[str, list[Any]] = {}
+    for key in before.keys() | after.keys():
+        a, b = before.get(key), after.get(key)
+        if a == b:
+            continue
+        if key == "members" and isinstance(a, list) and isinstance(b, list) and a and b:
+            for i, (ma, mb) in enumerate(zip_longest(a, b)):
+                if ma != mb:
+                    out.update(diff({f"members[{i}]": ma}, {f"members[{i}]": mb}))
+        else:
+            out.update(diff({key: a}, {key: b}))
+    return dict(sorted(out.items()))
+
+
+class IncompleteHousehold(RaSoatError):
+    """Merged values that do not make a whole household (a malformed file sent them)."""
+
+    def __init__(self, code: str, path: str) -> None:
+        super().__init__("sync.incomplete", code=code, path=path)
+        self.code = code
+
+
 def compose_facts(t: Tracked, values: Values) -> tuple[HouseholdFacts, int | None]:
     """The household the values describe; a known error when they do not make one."""
     try:
         return facts_from_values(t.code, values)
     except Incomplete as exc:
-        raise RaSoatError("sync.incomplete", code=t.code, path=exc.path) from None
+        raise IncompleteHousehold(t.code, exc.path) from None
 
 
 def _facts(t: Tracked) -> tuple[HouseholdFacts, int | None] | None:
@@ -80,15 +108,15 @@ class _Batch:
         if new.get("household") is not True:
             if t.household_id is not None:
                 self.deletes.append(t)
-                self.changes[t.code] = diff(household_dict(old[0]) if old else None, None)
+                self.changes[t.code] = facts_diff(old[0] if old else None, None)
             return
         facts, size = compose_facts(t, new)
         if old is None:
             self.creates.append((t, facts, size))
-            self.changes[t.code] = diff(None, household_dict(facts))
+            self.changes[t.code] = facts_diff(None, facts)
         elif old != (facts, size):
             self.updates.append((t, facts, size))
-            changes = diff(household_dict(old[0]), household_dict(facts))
+            changes = facts_diff(old[0], facts)
             if old[1] != size:
                 changes["declared_size"] = [old[1], size]
             self.changes[t.code] = changes

@@ -224,6 +224,7 @@ class FirstStartDialog(QDialog):
     def _other_choices(self) -> QHBoxLayout:
         row = QHBoxLayout()
         row.addWidget(_button(self.t("ui.first.open_file"), self.open_file))
+        row.addWidget(_button(self.t("ui.field.start"), self.start_from_assignment))
         row.addStretch(1)
         row.addWidget(QLabel(self.t("ui.first.demo_count")))
         self.demo_count = QSpinBox()
@@ -234,6 +235,14 @@ class FirstStartDialog(QDialog):
         row.addWidget(self.demo_count)
         row.addWidget(_button(self.t("ui.first.demo"), self.open_demo))
         return row
+
+    def start_from_assignment(self) -> None:
+        """A reviewer's laptop: its key for the officer, then the assignment (ui/field_start)."""
+        from ui.field_start import FieldStartDialog
+
+        self.field_start = FieldStartDialog(self.state, self)
+        if self.field_start.exec():
+            self.accept()  # the assignment created the commune
 
     def open_file(self) -> None:
         path = self.state.prompts.open_file(
