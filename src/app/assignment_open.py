@@ -205,7 +205,7 @@ def open_assignment(session: Session, actor: Actor, path: Path) -> OpenedAssignm
     sent = {t.code for t in items}
     dirty = [t for t in tracked.values() if t.dirty and t.code not in sent]
     save(session.connection(), commune.id, [*items, *dirty])
-    withdrawn, kept = _withdraw(session, commune, tracked, content, path.name)
+    removed, kept = _withdraw(session, commune, tracked, content, path.name)
     counter.save()
     session.add(
         FieldFile(
@@ -232,7 +232,7 @@ def open_assignment(session: Session, actor: Actor, path: Path) -> OpenedAssignm
         created=len(written.created),
         updated=len(written.updated),
         deleted=len(written.deleted),
-        withdrawn=withdrawn,
+        withdrawn=removed,
         kept=kept,
         file=path.name,
         sha256=digest,
@@ -245,7 +245,7 @@ def open_assignment(session: Session, actor: Actor, path: Path) -> OpenedAssignm
         len(written.created),
         len(written.updated),
         len(written.deleted),
-        withdrawn,
+        len(removed),
         kept,
         in_conflict,
         field_keys.readable(field_keys.fingerprint(public)),
@@ -281,7 +281,7 @@ def _withdraw(
     tracked: dict[str, Tracked],
     content: dict[str, Any],
     name: str,
-) -> tuple[int, list[str]]:
+) -> tuple[list[str], list[str]]:
     """Drop households the officer took out of this reviewer's set, unless they hold changes
     not sent yet (those go out with the next bundle first)."""
     raw = content.get("withdrawn") or []
@@ -308,7 +308,7 @@ def _withdraw(
                 SyncHousehold.commune_id == commune.id, SyncHousehold.code.in_(part)
             )
         )
-    return len(removed), kept
+    return removed, kept
 
 
 def open_assignment_file(db: Database, actor: Actor, path: Path) -> OpenedAssignment:
