@@ -69,3 +69,22 @@ def test_updated_assignment_carries_the_merged_state(
     assert second.seq == 2
     hub.merge(second.path)  # type: ignore[arg-type]
     assert hub.facts("H001").phone is False  # type: ignore[union-attr]
+
+
+def test_withdrawn_households_leave_the_laptop_once_their_changes_are_sent(
+    hub: Laptop, laptops: Callable[..., Laptop], usb: Path
+) -> None:
+    nam = laptops("nam")
+    hub.register("nam", nam.public_key())
+    nam.open(hub.assign("nam", usb / "a1", households=["H001", "H002"]).path)
+    nam.edit("H002", income_per_capita_month=990_000)  # not sent yet
+    issued = hub.assign("nam", usb / "a2", withdraw=["H001", "H002"])
+    assert issued.households == 0 and issued.withdrawn == 2
+    opened = nam.open(issued.path)
+    assert opened.withdrawn == 1 and opened.kept == ["H002"]
+    assert sorted(nam.register_state()) == ["H002"]
+    result = hub.merge(nam.export(usb).path)  # type: ignore[arg-type]
+    assert result.updated == ["H002"]  # still accepted: it was nam's when he changed it
+    assert hub.facts("H002").income_per_capita_month == 990_000  # type: ignore[union-attr]
+    nam.open(hub.assign("nam", usb / "a3").path)
+    assert nam.register_state() == {}
