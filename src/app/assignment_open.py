@@ -156,7 +156,7 @@ def _working_copy(
 
 def open_assignment(session: Session, actor: Actor, path: Path) -> OpenedAssignment:
     """Open `path` as (or into) this laptop's working copy."""
-    require(session, actor, "field.setup")
+    require(session, actor, "fieldwork.setup")
     own = field_keys.own_key(session)
     if own is None:
         raise RaSoatError("assignment.no_key")

@@ -173,7 +173,7 @@ def issue_assignment(
     out: Path,
 ) -> IssuedAssignment:
     """Write the reviewer's assignment (their whole current set) to `out`, a file or a folder."""
-    require(session, actor, "field.assign")
+    require(session, actor, "fieldwork.assign")
     source = commune_source(session, actor)
     reviewer = require_reviewer(session, commune, reviewer_code)
     if not reviewer.active:

@@ -104,7 +104,7 @@ def export_bundle(
     session: Session, actor: Actor, out: Path, everything: bool = False
 ) -> ExportedBundle:
     """Write the changes since the last bundle (or all of them) to `out`, a file or a folder."""
-    require(session, actor, "field.work")
+    require(session, actor, "fieldwork.export")
     source = require_role(session, REVIEWER_ROLE)
     commune = only_commune(session)
     reviewer = get_setting(session, REVIEWER_KEY) or ""

@@ -248,7 +248,7 @@ class _Merge:
 
 def merge_bundle(session: Session, actor: Actor, commune: Commune, path: Path) -> MergeResult:
     """Verify and merge the bundle at `path`, in the caller's transaction."""
-    require(session, actor, "field.merge")
+    require(session, actor, "fieldwork.merge")
     hub_source = commune_source(session, actor)
     bundle = read_bundle(session, commune, path)
     reviewer = bundle.reviewer
@@ -385,7 +385,7 @@ def merge_bundle_file(db: Database, actor: Actor, path: Path) -> MergeResult:
     """The merge as the officer starts it: the file is checked first (a refused file costs no
     backup), the database is backed up, then everything is merged in one transaction."""
     with db.sessions() as session:
-        require(session, actor, "field.merge")  # before reading: a refusal names the reviewer
+        require(session, actor, "fieldwork.merge")  # before reading: a refusal names the reviewer
         commune = only_commune(session)
         read_bundle(session, commune, path)
     if db.path is not None:

@@ -120,7 +120,7 @@ def resolve_conflict(
     session: Session, actor: Actor, commune: Commune, code: str, path: str, value: Any
 ) -> Decision:
     """The officer's value for a field in conflict (one of the candidates, or another one)."""
-    require(session, actor, "field.merge")
+    require(session, actor, "fieldwork.merge")
     source = commune_source(session, actor)
     audit.lock(session.connection())
     counter = Counter(session)
@@ -200,7 +200,7 @@ def resolve_duplicate(
 ) -> None:
     """Keep household `keep` and delete `remove`, which used the same ID number. The deleted
     household's data stays readable in its version snapshots and in the audit trail."""
-    require(session, actor, "field.merge")
+    require(session, actor, "fieldwork.merge")
     shared = [
         d.id_number
         for d in duplicates(session, commune)

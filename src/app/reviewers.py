@@ -31,7 +31,7 @@ COMMUNE_SOURCE_NAME = "xa"
 
 def laptop_key(session: Session, actor: Actor) -> FieldKey:
     """This laptop's signing key, made on first use (a reviewer's laptop, before any work)."""
-    require(session, actor, "field.setup")
+    require(session, actor, "fieldwork.setup")
     if role(session) == COMMUNE_ROLE:
         raise RaSoatError("sync.wrong_role.reviewer")
     return field_keys.ensure_own_key(session, actor)
@@ -75,7 +75,7 @@ def register_reviewer(
     session: Session, actor: Actor, commune: Commune, spec: ReviewerSpec
 ) -> Reviewer:
     """Register a reviewer, or update their name, prefix or key. Returns the reviewer."""
-    require(session, actor, "field.assign")
+    require(session, actor, "fieldwork.assign")
     code = spec.code.strip().lower()
     if not CODE.fullmatch(code) or code == COMMUNE_SOURCE_NAME:
         raise RaSoatError("reviewer.bad_code", code=spec.code)

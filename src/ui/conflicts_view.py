@@ -46,7 +46,7 @@ class ConflictsDialog(QDialog):
         self.context = context
         self.conflicts: list[Conflict] = []
         self.duplicates: list[Duplicate] = []
-        self.may_decide = can(context.actor, "field.merge")
+        self.may_decide = can(context.actor, "fieldwork.merge")
         self.setWindowTitle(self.t("ui.conflicts.title"))
         self.resize(1100, 680)
         layout = QVBoxLayout(self)
