@@ -47,6 +47,9 @@ def build_menus(window: MainWindow) -> None:
     from ui.field_menu import build_field_menu
 
     build_field_menu(window)
+    from ui.package_menu import build_package_menu
+
+    build_package_menu(window)
     tools = window.menu(t("ui.menu.tools"))
     _action(tools, t("ui.menu.settings"), lambda: open_settings(window))
     help_menu = window.menu(t("ui.menu.help"))

@@ -48,6 +48,10 @@ class Prompts:
         path, _ = QFileDialog.getOpenFileName(parent, title, "", filters)
         return path or None
 
+    def choose_directory(self, parent: QWidget | None, title: str) -> str | None:
+        path = QFileDialog.getExistingDirectory(parent, title)
+        return path or None
+
     def save_file(self, parent: QWidget | None, title: str, name: str, filters: str) -> str | None:
         path, _ = QFileDialog.getSaveFileName(parent, title, name, filters)
         return path or None

@@ -76,5 +76,8 @@ class ScriptedPrompts:
     def open_file(self, parent: Any, title: str, filters: str) -> str | None:
         return self._next("open_file", title, None)
 
+    def choose_directory(self, parent: Any, title: str) -> str | None:
+        return self._next("choose_directory", title, None)
+
     def save_file(self, parent: Any, title: str, name: str, filters: str) -> str | None:
         return self._next("save_file", title, None)
