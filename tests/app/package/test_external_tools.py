@@ -200,3 +200,11 @@ def test_every_pdf_page_carries_the_page_number_and_fingerprint(
             assert f"Trang {n}/{len(pages)}" in page, (name, n)
             assert built.result.fingerprint in page, (name, n)
             assert "Xã Ea Ly" in page
+
+
+def test_pdf_metadata_carries_the_qr_payload(built: Built, tmp_path: Path) -> None:
+    """The QR code on every page encodes the same text the PDF's metadata states."""
+    files = extract(built, tmp_path)
+    info = tool("pdfinfo", str(files["reports/bao-cao-tong-hop.pdf"])).stdout
+    assert f"RASOAT-PKG:1:{built.result.fingerprint}" in info
+    assert "Creator:" in info and "RaSoat" in info
