@@ -34,7 +34,15 @@ from app.rounds import current_round
 from app.snapshots import VERSION_COLUMNS, version_row
 from app.textnorm import bad_char, nfc
 from app.validation import ERROR, Problem
-from models import Commune, Household, HouseholdVersion, Member, Village, WarningConfirmation
+from models import (
+    Assessment,
+    Commune,
+    Household,
+    HouseholdVersion,
+    Member,
+    Village,
+    WarningConfirmation,
+)
 from models.base import utcnow
 from models.bulk import insert_rows
 
@@ -273,9 +281,27 @@ def _store_confirmations(
             )
 
 
+def _check_not_listed(session: Session, commune: Commune, household: Household) -> None:
+    """A household on the poor / near-poor lists or under review leaves them by a decision
+    (app/workflow: "leave"), never by deletion: the movement reports would no longer balance."""
+    review_round = current_round(session, commune)
+    row = session.execute(
+        select(Assessment.start_class, Assessment.decided_class, Assessment.basis).where(
+            Assessment.round_id == review_round.id, Assessment.household_id == household.id
+        )
+    ).first()
+    if row is None:
+        return
+    start, decided, basis = row
+    on_list = (decided or start) in ("poor", "near_poor", "average")
+    if on_list or basis is not None:
+        raise RaSoatError("household.delete_listed", code=household.code)
+
+
 def delete_household(session: Session, actor: Actor, commune: Commune, code: str) -> None:
     require(session, actor, "household.delete")
     household = load_household(session, commune, code)
+    _check_not_listed(session, commune, household)
     old = household_dict(household_facts(session, household))
     session.execute(delete(Household).where(Household.id == household.id))
     audit.record(session, actor, "household.delete", "household", code, changes=diff(old, None))

@@ -13,8 +13,10 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import audit
 from app.actor import Actor
 from app.errors import RaSoatError
+from app.permissions import require
 from app.textnorm import nfc
 from app.workflow.steps import StepResult, StepWriter, check_all
 from models import Assessment, ReviewRound, RoundDocument, Setting
@@ -28,6 +30,22 @@ def receiving_office(session: Session) -> str:
     """The upper-level office that gives its opinion (configurable: settings)."""
     setting = session.get(Setting, RECEIVING_OFFICE_KEY)
     return setting.value if setting is not None else DEFAULT_OFFICE
+
+
+def set_receiving_office(session: Session, actor: Actor, office: str) -> None:
+    """The administrator names the office that receives the commune's reports."""
+    require(session, actor, "settings.manage")
+    name = nfc(office)
+    if not name:
+        raise RaSoatError("workflow.office_missing")
+    setting = session.get(Setting, RECEIVING_OFFICE_KEY)
+    old = setting.value if setting is not None else None
+    if setting is None:
+        session.add(Setting(key=RECEIVING_OFFICE_KEY, value=name))
+    else:
+        setting.value = name
+    audit.record(session, actor, "settings.receiving_office", "settings", RECEIVING_OFFICE_KEY,
+                 value=[old, name])  # fmt: skip
 
 
 def _document(

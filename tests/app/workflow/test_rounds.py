@@ -77,3 +77,33 @@ def test_a_new_round_is_refused_while_reviews_are_unfinished(
         create_round(s, OFFICER, only_commune(s), date(2028, 1, 15), kind="in_year")
     assert "còn 2 hộ chưa rà soát xong" in err.value.message()
     assert db_snapshot(commune_db) == before
+
+
+def test_a_listed_household_leaves_by_decision_not_by_deletion(commune_db: Database) -> None:
+    from app.households import delete_household
+    from app.workflow.listing import record_opening_lists
+
+    _with_lists(commune_db)
+    with commune_db.sessions.begin() as s:
+        record_opening_lists(s, OFFICER, current_round(s, only_commune(s)), {"A": "poor"})
+    before = db_snapshot(commune_db)
+    with pytest.raises(RaSoatError) as err, commune_db.sessions.begin() as s:
+        delete_household(s, OFFICER, only_commune(s), "A")
+    assert "ghi «hộ chuyển đi»" in err.value.message()
+    assert db_snapshot(commune_db) == before
+    with commune_db.sessions.begin() as s:
+        delete_household(s, OFFICER, only_commune(s), "D")  # on no list: deleted
+
+
+def test_the_receiving_office_is_a_setting_of_the_administrator(commune_db: Database) -> None:
+    from app.errors import PermissionDenied
+    from app.workflow.decisions import receiving_office, set_receiving_office
+    from tests.conftest import ADMIN
+
+    with commune_db.sessions.begin() as s:
+        assert receiving_office(s) == "UBND tỉnh"
+        set_receiving_office(s, ADMIN, "Sở Nông nghiệp và Môi trường tỉnh Đắk Lắk")
+    with pytest.raises(PermissionDenied), commune_db.sessions.begin() as s:
+        set_receiving_office(s, OFFICER, "Khác")
+    with commune_db.sessions() as s:
+        assert receiving_office(s) == "Sở Nông nghiệp và Môi trường tỉnh Đắk Lắk"
