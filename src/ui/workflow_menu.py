@@ -44,6 +44,11 @@ def build_workflow_menu(window: MainWindow) -> None:
     window.decide_action = menu.addAction(t("action.decide") + "…")
     window.decide_action.triggered.connect(lambda _checked=False: record_decision(window))
     window.decide_action.setEnabled(can(actor, "workflow.decide"))
+    from ui.review_page import ReviewPage
+
+    window.review_page = ReviewPage(window)
+    window.tabs.addTab(window.review_page, t("ui.tab.review"))
+    window.tabs.currentChanged.connect(window.review_page.on_tab_changed)
 
 
 def awaiting_decision(window: MainWindow) -> list[str]:
@@ -95,8 +100,14 @@ def show_history(window: MainWindow) -> None:
     with ctx.db.sessions() as session:
         household = session.get(Household, household_id)
         assert household is not None
-        entries = household_history(session, household.code)
         code = household.code
+    open_history(window, code)
+
+
+def open_history(window: MainWindow, code: str) -> None:
+    ctx = window.context
+    with ctx.db.sessions() as session:
+        entries = household_history(session, code)
     dialog = HistoryDialog(code, entries, ctx.lang, window)
     window.history_dialog = dialog
     dialog.open()

@@ -13,6 +13,7 @@ from app.assessments import assessment_values, store_assessment
 from app.errors import RaSoatError
 from app.households import evaluate_household, household_facts, load_household
 from app.i18n import tr
+from app.permissions import require
 from app.standards import get_pack
 from app.textnorm import nfc
 from app.workflow.steps import Case, StepResult, check_all, record
@@ -86,6 +87,7 @@ def survey(
 ) -> StepResult:
     """Phiếu B done: the household's saved facts are classified again on the round's reference
     date, and the class becomes the review's proposal for the decision."""
+    require(session, actor, "workflow.survey")  # before anything is read or classified
     _classify_now(session, actor, review_round, code)
     case = _one(session, actor, review_round, code, "survey", on)
     a = case.assessment
