@@ -51,8 +51,7 @@ def review_rows(session: Session, review_round: ReviewRound) -> list[ReviewRow]:
         .order_by(Village.position, Household.code)
     )
     return [
-        ReviewRow(code, head_name or "", village, *rest)
-        for code, head_name, village, *rest in rows
+        ReviewRow(code, head_name or "", village, *rest) for code, head_name, village, *rest in rows
     ]
 
 
