@@ -34,6 +34,9 @@ def build_menus(window: MainWindow) -> None:
         file_menu, t("ui.menu.import"), lambda: commune_jobs.import_households(window)
     )
     _action(file_menu, t("ui.menu.export"), lambda: commune_jobs.export_households(window))
+    from ui.excel_import_wizard import install as install_excel_import
+
+    install_excel_import(window)
     file_menu.addSeparator()
     _action(file_menu, t("ui.menu.quit"), window.close, "Ctrl+Q")
     households = window.menu(t("ui.menu.households"))
