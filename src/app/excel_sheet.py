@@ -26,6 +26,13 @@ from app.jobs import IsCancelled, Progress, Ticker
 MAX_FILE_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 500_000
 MAX_COLUMNS = 200
+# An .xlsx is a zip of XML. Its parts are read whole (shared strings, the merge ranges at the end
+# of a sheet), so a few kilobytes that inflate to gigabytes would exhaust the laptop's memory:
+# the sizes the zip's directory declares are checked before anything is inflated. Real sheets
+# compress 5-20 times; a block of zeros, a thousand times.
+MAX_UNCOMPRESSED = 1024 * 1024 * 1024
+MAX_RATIO = 100
+RATIO_FLOOR = 8 * 1024 * 1024  # parts smaller than this may compress as well as they like
 _MERGE = re.compile(rb'<mergeCell\s+ref="([A-Z]+\d+:[A-Z]+\d+)"')
 
 
@@ -80,9 +87,29 @@ def _open(path: Path) -> Any:
     if size > MAX_FILE_BYTES:
         raise RaSoatError("excel.too_large", size_mb=size // (1024 * 1024))
     try:
+        _refuse_bomb(path)
         return load_workbook(path, read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise RaSoatError("excel.not_xlsx", path=path.name, detail=str(exc)[:200]) from None
+
+
+def _refuse_bomb(path: Path) -> None:
+    """Refuse a workbook whose parts would inflate far beyond any commune's list."""
+    with zipfile.ZipFile(path) as archive:
+        parts = archive.infolist()
+    total = sum(part.file_size for part in parts)
+    inflated = [
+        part.filename
+        for part in parts
+        if part.file_size > RATIO_FLOOR and part.file_size > MAX_RATIO * max(part.compress_size, 1)
+    ]
+    if total > MAX_UNCOMPRESSED or inflated:
+        raise RaSoatError(
+            "excel.bomb",
+            path=path.name,
+            part=inflated[0] if inflated else "*",
+            size_mb=total // (1024 * 1024),
+        )
 
 
 def list_sheets(path: Path) -> list[SheetInfo]:

@@ -15,6 +15,7 @@ import io
 import stat
 import unicodedata
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,7 @@ class Limits:
 @dataclass(frozen=True)
 class UnsafeEntry:
     code: str  # unsafe_name | symlink | duplicate | encrypted_entry | too_large | bomb | too_many
+    # | hidden_data
     path: str
 
 
@@ -52,6 +54,20 @@ def unsafe_name(name: str) -> bool:
         return True
     parts = name.split("/")
     return any(p in ("", ".", "..") for p in parts)
+
+
+def _framed(handle: IO[bytes]) -> bool:
+    """True when the zip starts with its first entry and ends with its end record: no bytes
+    before or after the archive (zip readers skip them silently, so they could carry anything,
+    an executable stub included), and no archive comment. RaSoat writes neither."""
+    handle.seek(0)
+    head = handle.read(4)
+    handle.seek(0, io.SEEK_END)
+    size = handle.tell()
+    handle.seek(max(size - 22, 0))
+    tail = handle.read(22)
+    handle.seek(0)
+    return head == b"PK\x03\x04" and tail[:4] == b"PK\x05\x06" and tail[20:22] == b"\x00\x00"
 
 
 def _folded(name: str) -> str:
@@ -81,6 +97,8 @@ class PackageZip:
         self._handle = handle
         self.entries: dict[str, zipfile.ZipInfo] = {}
         self.problems: list[UnsafeEntry] = []
+        if not _framed(handle):
+            self.problems.append(UnsafeEntry("hidden_data", ""))
         self._check()
 
     def _check(self) -> None:
@@ -126,15 +144,20 @@ class PackageZip:
         """The bytes of `name`, never more than it declared (zipfile checks the CRC at the end)."""
         info = self.entries[name]
         left = info.file_size
-        with self.zip.open(info) as fh:
-            while True:
-                block = fh.read(min(CHUNK, left + 1))
-                if not block:
-                    return
-                left -= len(block)
-                if left < 0:
-                    raise zipfile.BadZipFile(f"{name}: more data than declared")
-                yield block
+        try:
+            with self.zip.open(info) as fh:
+                while True:
+                    block = fh.read(min(CHUNK, left + 1))
+                    if not block:
+                        return
+                    left -= len(block)
+                    if left < 0:
+                        raise zipfile.BadZipFile(f"{name}: more data than declared")
+                    yield block
+        except (ValueError, OSError, EOFError, zlib.error, NotImplementedError) as exc:
+            # A damaged directory points before the file's start or into nonsense; zipfile
+            # then fails with whatever the seek or the inflater raised. It is one thing here.
+            raise zipfile.BadZipFile(f"{name}: {exc}") from None
 
     def read(self, name: str, limit: int | None = None) -> bytes:
         info = self.entries[name]
