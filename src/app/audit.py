@@ -23,6 +23,12 @@ from models import AuditEvent, Setting
 from models.bulk import insert_rows
 
 GENESIS = "0" * 64
+# Erasing a person's data (app/erasure.py) replaces the details of the rows that held it with
+# this text, and records the erasure as a new event listing each such row's sequence number and
+# hash. A redacted row's hash can no longer be recomputed; the erasure event, itself in the
+# chain, vouches for it instead, so the chain still proves nothing else was changed.
+REDACTED = '{"redacted":"personal_data.erase"}'
+ERASE_ACTION = "personal_data.erase"
 COLUMNS = ("id", "at", "actor", "action", "entity", "entity_key", "details", "prev_hash", "hash")
 HEAD_KEY = "audit.head"
 
@@ -132,14 +138,23 @@ def verify(conn: Connection | Session) -> VerifyResult:
             AuditEvent.hash,
         ).order_by(AuditEvent.id)
     )
+    redacted: dict[int, str] = {}  # seq -> hash, each to be vouched for by an erasure event
+    vouched: dict[int, str] = {}
     for seq, at, actor, action, entity, key, details, prev_hash, digest in result:
         if seq != expected:
             return VerifyResult(checked, expected, "missing")
         if prev_hash != prev:
             return VerifyResult(checked, seq, "link")
-        if row_hash(seq, at, actor, action, entity, key, details, prev_hash) != digest:
+        if details == REDACTED:
+            redacted[seq] = digest
+        elif row_hash(seq, at, actor, action, entity, key, details, prev_hash) != digest:
             return VerifyResult(checked, seq, "hash")
+        elif action == ERASE_ACTION:
+            vouched.update((int(n), str(h)) for n, h in json.loads(details).get("redacted", []))
         prev, expected, checked = digest, expected + 1, checked + 1
+    for seq, digest in sorted(redacted.items()):
+        if vouched.get(seq) != digest:  # blanked by someone other than a recorded erasure
+            return VerifyResult(checked, seq, "hash")
     head = connection.execute(select(Setting.value).where(Setting.key == HEAD_KEY)).scalar()
     if head is not None and head != prev:
         return VerifyResult(checked, expected, "head")

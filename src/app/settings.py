@@ -29,6 +29,9 @@ class Settings:
     recent_databases: tuple[str, ...] = ()
     # Seconds between autosaves of an open editor's unsaved work (app/drafts.py).
     autosave_seconds: int = 3
+    # Minutes without input after which the window locks and asks to sign in again
+    # (app/idle_lock.py): a laptop left open in a village hall shows no one's data.
+    lock_after_minutes: int = 10
     # Keys this version does not know, kept so an older RaSoat does not erase a newer one's.
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -49,6 +52,8 @@ def _valid(name: str, value: Any) -> bool:
         return value is None or isinstance(value, str)
     if name == "recent_databases":
         return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if name == "lock_after_minutes":
+        return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 240
     if name == "autosave_seconds":
         return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= 600
     return False

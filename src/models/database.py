@@ -50,6 +50,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # commits on a power cut, and field laptops do run out of battery mid-save. FULL syncs the WAL
     # at every commit; bulk work is one transaction, so the cost is one sync per save.
     cursor.execute("PRAGMA synchronous = FULL")
+    # Deleted and overwritten content is zeroed on its page, not left in free space: erasing a
+    # person's data (app/erasure.py) must leave no readable trace in the file.
+    cursor.execute("PRAGMA secure_delete = ON")
     cursor.close()
 
 
