@@ -11,7 +11,9 @@ from PySide6.QtCore import QByteArray, QSettings, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QStackedWidget, QTabWidget
 
+from app import backups
 from app.communes import only_commune
+from app.errors import RaSoatError
 from app.household_list import load_row, load_rows, village_choices
 from app.households import SaveResult
 from app.paths import data_dir
@@ -146,4 +148,14 @@ class MainWindow(QMainWindow):
         if self.context.runner.busy:
             self.context.runner.wait()
         window_settings().setValue("main/geometry", self.saveGeometry())
+        self._backup_on_close()
         event.accept()
+
+    def _backup_on_close(self) -> None:
+        """The day's work is kept in a checked backup before the window goes (issue #6)."""
+        if self.context.db.path is None:
+            return
+        try:
+            backups.backup_database(self.context.db, "close")
+        except RaSoatError as exc:
+            self.context.prompts.error(self, "RaSoat", exc.message(self.context.lang))

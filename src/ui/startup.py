@@ -18,6 +18,7 @@ from typing import Protocol
 
 from PySide6.QtWidgets import QWidget
 
+from app import backups
 from app.actor import Actor
 from app.communes import find_commune
 from app.demo_commune import create_demo
@@ -26,7 +27,7 @@ from app.i18n import tr
 from app.jobs import IsCancelled, Progress
 from app.paths import data_dir, default_database_path
 from app.settings import Settings
-from app.storage import needs_passphrase, open_database
+from app.storage import DamagedDatabase, needs_passphrase, open_database
 from app.users import has_users, sign_in
 from models.database import Database
 from ui.jobs import JobRunner
@@ -89,6 +90,11 @@ class OpenDatabaseStep:
                 return Next.ABORT
         try:
             state.db = open_database(target, passphrase=passphrase)
+        except DamagedDatabase as exc:
+            if exc.backup is not None:
+                return _offer_backup(state, exc, passphrase)
+            state.prompts.error(state.parent, "RaSoat", exc.message(state.lang))
+            return Next.ABORT
         except RaSoatError as exc:
             state.prompts.error(state.parent, "RaSoat", exc.message(state.lang))
             if state.db_target is None and target != str(default_database_path()):
@@ -97,7 +103,43 @@ class OpenDatabaseStep:
                 return Next.RESTART
             return Next.ABORT
         state.db_target = target
+        _daily_backup(state)
         return Next.CONTINUE
+
+
+def _offer_backup(state: StartupState, exc: DamagedDatabase, passphrase: str | None) -> Next:
+    """A damaged database is never written to; the officer may put the latest good backup in
+    its place (the damaged file is kept, see app/backups.py)."""
+    assert exc.backup is not None
+    question = (
+        exc.message(state.lang)
+        + "\n\n"
+        + tr("ui.startup.restore_offer", state.lang, backup=exc.backup.name)
+    )
+    if not state.prompts.confirm(state.parent, "RaSoat", question):
+        return Next.ABORT
+    try:
+        backups.restore_backup(exc.path, exc.backup.path, passphrase)
+    except RaSoatError as failed:
+        state.prompts.error(state.parent, "RaSoat", failed.message(state.lang))
+        return Next.ABORT
+    state.prompts.inform(
+        state.parent,
+        "RaSoat",
+        tr("backup.restored", state.lang, backup=exc.backup.name, db=str(exc.path)),
+    )
+    return Next.RESTART
+
+
+def _daily_backup(state: StartupState) -> None:
+    """Today's backup, if none was made yet; a failure is told but does not stop the work."""
+    assert state.db is not None
+    if state.db.path is None:
+        return
+    try:
+        backups.daily_backup_if_due(state.db.path, state.db.passphrase)
+    except RaSoatError as exc:
+        state.prompts.error(state.parent, "RaSoat", exc.message(state.lang))
 
 
 class SignInStep:

@@ -175,3 +175,38 @@ def test_cli_demo_without_a_passphrase_says_it_is_not_encrypted(
     code, out, _ = run("--lang", "en", "--db", str(path), "demo", "--households", "5")
     assert code == 0 and "NOT encrypted" in out
     assert not needs_passphrase(path)
+
+
+def test_a_plain_database_and_its_backups_are_encrypted_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "rasoat.sqlite"
+    db = create(path, passphrase=None)
+    made = backups.backup_database(db)
+    db.dispose()
+    before = file_state(path)
+    monkeypatch.setenv("RASOAT_PASSPHRASE", PASSPHRASE)
+    code, out, err = run("--db", str(path), "encrypt")
+    assert code == 0 and "2 tệp" in out, err
+    assert leaks(path) == [] and leaks(made.path) == []
+    assert file_state(path, PASSPHRASE) == before
+    code, _, err = run("--db", str(path), "encrypt")
+    assert code == 1 and "rekey" in err  # already encrypted
+
+
+def test_changing_the_passphrase_rekeys_the_database_and_its_backups(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "rasoat.sqlite"
+    db = create(path)
+    made = backups.backup_database(db)
+    db.dispose()
+    monkeypatch.setenv("RASOAT_PASSPHRASE", PASSPHRASE)
+    monkeypatch.setenv("RASOAT_NEW_PASSPHRASE", "cụm mới")
+    code, out, err = run("--db", str(path), "rekey")
+    assert code == 0 and "2 tệp" in out, err
+    assert count(path, "members", "cụm mới") == 1 and count(made.path, "members", "cụm mới") == 1
+    with pytest.raises(DatabaseError):
+        open_database(path, passphrase=PASSPHRASE)
+    monkeypatch.setenv("RASOAT_PASSPHRASE", "sai")
+    assert run("--db", str(path), "rekey")[0] == 1
