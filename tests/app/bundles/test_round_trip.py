@@ -88,3 +88,20 @@ def test_withdrawn_households_leave_the_laptop_once_their_changes_are_sent(
     assert hub.facts("H002").income_per_capita_month == 990_000  # type: ignore[union-attr]
     nam.open(hub.assign("nam", usb / "a3").path)
     assert nam.register_state() == {}
+
+
+def test_deleted_by_the_officer_while_edited_in_the_field_comes_back_as_a_conflict(
+    hub: Laptop, laptops: Callable[..., Laptop], usb: Path
+) -> None:
+    nam = laptops("nam")
+    hub.register("nam", nam.public_key())
+    nam.open(hub.assign("nam", usb / "a1", households=["H002"]).path)
+    hub.delete("H002")  # the family moved away, the officer thinks
+    nam.edit_member("H002", 0, health_insurance=False)  # the reviewer visited them meanwhile
+    result = hub.merge(nam.export(usb).path)  # type: ignore[arg-type]
+    assert result.created == ["H002"]  # back, with the reviewer's edit, until decided
+    assert result.conflicts_opened == [("H002", "household")]
+    back = hub.facts("H002")
+    assert back is not None and back.members[0].health_insurance is False
+    hub.resolve("H002", "household", False)
+    assert hub.facts("H002") is None and hub.conflicts() == []
