@@ -37,7 +37,7 @@ class SyncHousehold(Base):
     # On a reviewer's laptop: the commune laptop's version in the last assignment.
     base_version: Mapped[int | None]
     present: Mapped[bool] = mapped_column(default=True)
-    # JSON: every field path → its reconciled value (app/sync_paths.py).
+    # JSON: every field path → its reconciled value (app/fieldwork/paths.py).
     field_values: Mapped[str] = mapped_column(Text)
     # JSON: path → [entries, context] for the paths written since the household entered sync.
     registers: Mapped[str] = mapped_column(Text, default="{}")

@@ -4,7 +4,8 @@ The upper table lists every field in conflict (household, field, the value used 
 lower one shows the selected field's values next to each other — one column per value, with who
 changed it, on which laptop and when — and a button under each to keep it. Households created on
 two laptops with the same ID number are listed apart, with a button to keep one of them.
-Decisions go through app/conflicts.py on the writer lane, which records them in the audit trail.
+Decisions go through app/fieldwork/conflicts.py on the writer lane, which records them in the
+audit trail.
 """
 
 from __future__ import annotations
@@ -29,10 +30,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.communes import only_commune
-from app.conflicts import Conflict, Duplicate, duplicates, list_conflicts, resolve_conflict
-from app.conflicts import resolve_duplicate as keep_one
+from app.fieldwork.conflicts import (
+    Conflict,
+    Duplicate,
+    duplicates,
+    list_conflicts,
+    resolve_conflict,
+)
+from app.fieldwork.conflicts import resolve_duplicate as keep_one
+from app.fieldwork.labels import household_label, path_label, value_text, when_text
 from app.permissions import can
-from app.sync_labels import household_label, path_label, value_text, when_text
 from ui.context import AppContext
 
 

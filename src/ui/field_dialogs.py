@@ -22,11 +22,11 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from app import field_keys
-from app.assignments import Selection
 from app.communes import only_commune
 from app.errors import RaSoatError
-from app.reviewers import ReviewerSpec, reviewer_statuses
+from app.fieldwork import laptop_keys
+from app.fieldwork.assignments import Selection
+from app.fieldwork.reviewers import ReviewerSpec, reviewer_statuses
 from models import Village
 from ui.context import AppContext
 
@@ -121,13 +121,13 @@ class AssignDialog(QDialog):
             return
         try:
             text = Path(path).read_text("ascii")
-            fingerprint = field_keys.fingerprint(field_keys.normalised_public_key(text))
+            fingerprint = laptop_keys.fingerprint(laptop_keys.normalised_public_key(text))
         except (OSError, UnicodeDecodeError, RaSoatError):
             self.context.prompts.error(self, self.windowTitle(), self.t("key.invalid"))
             return
         self.public_key = text
         self.key_label.setText(
-            self.t("ui.field.key_loaded", fingerprint=field_keys.readable(fingerprint))
+            self.t("ui.field.key_loaded", fingerprint=laptop_keys.readable(fingerprint))
         )
 
     def reviewer_code(self) -> str:
@@ -168,7 +168,7 @@ class KeyDialog(QDialog):
         layout.addWidget(intro)
         caption = QLabel(context.tr("ui.field.fingerprint"))
         layout.addWidget(caption, 0, Qt.AlignmentFlag.AlignHCenter)
-        self.fingerprint = QLabel(field_keys.readable(fingerprint))
+        self.fingerprint = QLabel(laptop_keys.readable(fingerprint))
         self.fingerprint.setStyleSheet("font-size: 20pt; font-family: monospace;")
         self.fingerprint.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout.addWidget(self.fingerprint, 0, Qt.AlignmentFlag.AlignHCenter)

@@ -2,7 +2,7 @@
 
 On the commune officer's laptop: assign households to a reviewer, merge a reviewer's bundle,
 decide conflicts. On a reviewer's working copy: export a bundle, open an updated assignment,
-show the laptop's key. Which set appears follows the laptop's role (app/sync_state.py); what an
+show the laptop's key. Which set appears follows the laptop's role (app/fieldwork/state.py); what an
 account may do is still checked in `app`.
 """
 
@@ -11,17 +11,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from app.assignment_open import open_assignment_file
-from app.assignments import default_name, issue_assignment
-from app.bundle_export import SUFFIX as BUNDLE_SUFFIX
-from app.bundle_export import export_bundle
-from app.bundle_merge import MergeResult, merge_bundle_file
 from app.communes import only_commune
-from app.conflicts import conflict_count
 from app.errors import RaSoatError
+from app.fieldwork.assignment_open import open_assignment_file
+from app.fieldwork.assignments import default_name, issue_assignment
+from app.fieldwork.bundle_export import SUFFIX as BUNDLE_SUFFIX
+from app.fieldwork.bundle_export import export_bundle
+from app.fieldwork.bundle_merge import MergeResult, merge_bundle_file
+from app.fieldwork.conflicts import conflict_count
+from app.fieldwork.reviewers import laptop_key, register_reviewer
+from app.fieldwork.state import REVIEWER_ROLE, role
 from app.permissions import can
-from app.reviewers import laptop_key, register_reviewer
-from app.sync_state import REVIEWER_ROLE, role
 from models import Household
 from ui.conflicts_view import ConflictsDialog
 from ui.field_dialogs import AssignDialog, KeyDialog

@@ -21,11 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import atomic, field_keys
-from app.assignment_open import open_assignment_file
+from app import atomic
 from app.errors import RaSoatError
+from app.fieldwork import laptop_keys
+from app.fieldwork.assignment_open import open_assignment_file
+from app.fieldwork.reviewers import laptop_key
 from app.i18n import tr
-from app.reviewers import laptop_key
 from ui.jobs import JobRunner
 
 if TYPE_CHECKING:
@@ -76,7 +77,7 @@ class FieldStartDialog(QDialog):
 
         def done(found: tuple[str, str]) -> None:
             self.public_key = found[0]
-            self.fingerprint.setText(field_keys.readable(found[1]))
+            self.fingerprint.setText(laptop_keys.readable(found[1]))
 
         self.runner.run_in_session(task, done, parent=self, on_error=self._failed)
         self.runner.wait()

@@ -13,20 +13,27 @@ import json
 from pathlib import Path
 from typing import Any
 
-from app import atomic, field_keys
+from app import atomic
 from app.actor import Actor
-from app.assignment_open import open_assignment_file
-from app.assignments import Selection, issue_assignment
-from app.bundle_export import export_bundle
-from app.bundle_merge import MergeResult, merge_bundle_file
 from app.cli.context import CliContext
 from app.cli.data_commands import bootstrap_if_needed
 from app.communes import only_commune
-from app.conflicts import Conflict, duplicates, list_conflicts, resolve_conflict, resolve_duplicate
 from app.errors import RaSoatError
-from app.field_files import FileRejected
-from app.reviewers import ReviewerSpec, laptop_key, register_reviewer, reviewer_statuses
-from app.sync_labels import path_label, value_text, when_text
+from app.fieldwork import laptop_keys
+from app.fieldwork.assignment_open import open_assignment_file
+from app.fieldwork.assignments import Selection, issue_assignment
+from app.fieldwork.bundle_export import export_bundle
+from app.fieldwork.bundle_merge import MergeResult, merge_bundle_file
+from app.fieldwork.conflicts import (
+    Conflict,
+    duplicates,
+    list_conflicts,
+    resolve_conflict,
+    resolve_duplicate,
+)
+from app.fieldwork.labels import path_label, value_text, when_text
+from app.fieldwork.reviewers import ReviewerSpec, laptop_key, register_reviewer, reviewer_statuses
+from app.fieldwork.signed_files import FileRejected
 from app.users import has_users
 
 
@@ -103,7 +110,7 @@ def signed_in(ctx: CliContext) -> Actor:
 
 def _read_key(path: Path) -> str:
     try:
-        if path.stat().st_size > field_keys.MAX_KEY_FILE:
+        if path.stat().st_size > laptop_keys.MAX_KEY_FILE:
             raise RaSoatError("key.invalid")
         return path.read_text("ascii")
     except (OSError, UnicodeDecodeError):
@@ -125,7 +132,7 @@ def key(ctx: CliContext, args: argparse.Namespace) -> int:
     ctx.say(
         "bundle_cli.key_written",
         path=str(args.out),
-        fingerprint=field_keys.readable(own.fingerprint),
+        fingerprint=laptop_keys.readable(own.fingerprint),
     )
     return 0
 
@@ -145,7 +152,7 @@ def add(ctx: CliContext, args: argparse.Namespace) -> int:
             code=r.code,
             name=r.display_name,
             prefix=r.code_prefix,
-            fingerprint=field_keys.readable(r.key_fingerprint),
+            fingerprint=laptop_keys.readable(r.key_fingerprint),
         )
     return 0
 
@@ -161,7 +168,7 @@ def list_reviewers(ctx: CliContext, args: argparse.Namespace) -> int:
             code=s.code,
             name=s.display_name,
             prefix=s.prefix,
-            fingerprint=field_keys.readable(s.fingerprint),
+            fingerprint=laptop_keys.readable(s.fingerprint),
             households=s.households,
             bundles=s.bundles,
             last=s.last_bundle,
@@ -180,7 +187,7 @@ def assign(ctx: CliContext, args: argparse.Namespace) -> int:
             register_reviewer(session, actor, commune, _spec(args, args.reviewer))
         selection = Selection(tuple(args.village), tuple(args.household), tuple(args.withdraw))
         issued = issue_assignment(session, actor, commune, args.reviewer, selection, args.out)
-        own = field_keys.own_key(session)
+        own = laptop_keys.own_key(session)
         assert own is not None
     ctx.say(
         "bundle_cli.assigned",
@@ -191,7 +198,7 @@ def assign(ctx: CliContext, args: argparse.Namespace) -> int:
         withdrawn=issued.withdrawn,
         conflicts=issued.in_conflict,
         path=str(issued.path),
-        fingerprint=field_keys.readable(own.fingerprint),
+        fingerprint=laptop_keys.readable(own.fingerprint),
     )
     return 0
 

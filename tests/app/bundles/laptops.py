@@ -11,21 +11,21 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import select
 
-from app import field_keys
 from app.actor import Actor
-from app.assignment_open import OpenedAssignment, open_assignment
-from app.assignments import IssuedAssignment, Selection, issue_assignment
-from app.bundle_export import ExportedBundle, export_bundle
-from app.bundle_merge import MergeResult, merge_bundle
 from app.communes import only_commune
-from app.conflicts import Conflict, list_conflicts, resolve_conflict
 from app.exchange_read import ExchangeDocument
 from app.exchange_write import household_dict
 from app.exporting import commune_ref
 from app.facts import HouseholdFacts
+from app.fieldwork import laptop_keys
+from app.fieldwork.assignment_open import OpenedAssignment, open_assignment
+from app.fieldwork.assignments import IssuedAssignment, Selection, issue_assignment
+from app.fieldwork.bundle_export import ExportedBundle, export_bundle
+from app.fieldwork.bundle_merge import MergeResult, merge_bundle
+from app.fieldwork.conflicts import Conflict, list_conflicts, resolve_conflict
+from app.fieldwork.reviewers import ReviewerSpec, register_reviewer
 from app.households import delete_household, household_facts, load_household, save_household
 from app.importing import import_document
-from app.reviewers import ReviewerSpec, register_reviewer
 from app.rounds import current_round
 from app.storage import open_database
 from models import FieldKey, Household, SyncHousehold
@@ -47,7 +47,7 @@ def loose_key() -> FieldKey:
     return FieldKey(
         private_key=private_pem.decode(),
         public_key=public.decode(),
-        fingerprint=field_keys.fingerprint(public.decode()),
+        fingerprint=laptop_keys.fingerprint(public.decode()),
     )
 
 
@@ -100,7 +100,7 @@ class Laptop:
 
     def public_key(self) -> str:
         with self.db.sessions.begin() as s:
-            return field_keys.ensure_own_key(s, self.actor).public_key
+            return laptop_keys.ensure_own_key(s, self.actor).public_key
 
     def register(self, code: str, public_key: str, **kw: Any) -> None:
         with self.db.sessions.begin() as s:

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from app import field_files
 from app.actor import Actor
 from app.cli import main
 from app.facts import HouseholdFacts
+from app.fieldwork import signed_files
 from app.storage import open_database
 from tests.app.bundles.laptops import Laptop
 
@@ -150,7 +150,7 @@ def test_conflict_decided_on_the_command_line(journey: dict[str, Path]) -> None:
 def test_openssl_verifies_the_signature(journey: dict[str, Path], tmp_path: Path) -> None:
     """The signature is plain Ed25519 over the stored content: OpenSSL checks it on its own."""
     usb = journey["usb"]
-    signed = field_files.unpack(journey["assignment"].read_bytes(), "a")
+    signed = signed_files.unpack(journey["assignment"].read_bytes(), "a")
     header = json.loads(journey["assignment"].read_bytes().split(b"\n")[1])
     (tmp_path / "content.bin").write_bytes(signed.stored)
     (tmp_path / "sig.bin").write_bytes(base64.b64decode(header["signature"]))

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import select
 
 from app.communes import only_commune
-from app.conflicts import duplicates, resolve_duplicate
 from app.errors import NotFound, RaSoatError
-from app.sync_labels import path_label, value_text
+from app.fieldwork.conflicts import duplicates, resolve_duplicate
+from app.fieldwork.labels import path_label, value_text
 from models import AuditEvent
 from tests.app.bundles.laptops import Laptop
 from tests.snapshot import db_snapshot

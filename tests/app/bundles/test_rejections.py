@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from app import field_files
 from app.actor import Actor
 from app.communes import VillageSpec, create_commune
 from app.errors import PermissionDenied, RaSoatError
-from app.field_files import FileRejected
+from app.fieldwork import signed_files
+from app.fieldwork.signed_files import FileRejected
 from app.storage import open_database
 from app.users import create_user
 from tests.app.bundles.laptops import OFFICER, Laptop, loose_key
@@ -47,7 +47,7 @@ def test_a_bundle_changed_by_any_one_byte_is_refused_and_changes_nothing(
 ) -> None:
     hub, _nam, path = sent
     data = path.read_bytes()
-    header_end = data.index(b"\n", len(field_files.MAGIC)) + 1
+    header_end = data.index(b"\n", len(signed_files.MAGIC)) + 1
     offsets = [*range(header_end + 1), *range(header_end + 1, len(data), 23), len(data) - 1]
     before = db_snapshot(hub.db)
     reasons = set()
@@ -78,12 +78,12 @@ def test_signatures_by_unknown_or_other_keys_are_refused(
     sent: tuple[Laptop, Laptop, Path], tmp_path: Path
 ) -> None:
     hub, _nam, path = sent
-    signed = field_files.unpack(path.read_bytes(), path.name)
+    signed = signed_files.unpack(path.read_bytes(), path.name)
     before = db_snapshot(hub.db)
 
     stranger = loose_key()  # an unregistered laptop re-signs Nam's bundle with its own key
     forged = tmp_path / "forged.rasoat-bundle"
-    forged.write_bytes(field_files.pack(signed.content(), stranger))
+    forged.write_bytes(signed_files.pack(signed.content(), stranger))
     with pytest.raises(FileRejected) as err:
         hub.merge(forged)
     assert err.value.key == "bundle.unknown_reviewer"

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.communes import only_commune
-from app.conflicts import duplicates
+from app.fieldwork.conflicts import duplicates
 from app.storage import open_database
 from tests.app.bundles.conftest import SHARED_ID
 from tests.app.bundles.laptops import OFFICER, Laptop

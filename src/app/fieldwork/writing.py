@@ -25,6 +25,8 @@ from app.communes import VillageSpec, insert_village, villages_by_name
 from app.errors import RaSoatError
 from app.exchange_write import household_dict
 from app.facts import HouseholdFacts
+from app.fieldwork.paths import Incomplete, Values, facts_from_values
+from app.fieldwork.state import Tracked
 from app.household_rows import (
     HOUSEHOLD_FACT_COLUMNS,
     HOUSEHOLD_INSERT_COLUMNS,
@@ -34,8 +36,6 @@ from app.household_rows import (
 )
 from app.rounds import current_round
 from app.snapshots import VERSION_COLUMNS, version_row
-from app.sync_paths import Incomplete, Values, facts_from_values
-from app.sync_state import Tracked
 from models import Assessment, Commune, Household, HouseholdVersion, Member, WarningConfirmation
 from models.base import utcnow
 from models.bulk import date_param, insert_rows, reserve_ids, update_rows

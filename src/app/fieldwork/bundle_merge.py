@@ -6,8 +6,8 @@ given or created — and refused as a whole with the reason otherwise. Then, in 
 the officer's own edits are recorded as changes, each incoming register is joined with the
 commune's, and the households whose values changed are written. Changes to different fields
 apply; changes to one field made without seeing each other become a conflict for the officer,
-listed field by field (app/conflicts.py). The same bundle merged twice changes nothing, and
-bundles from several reviewers give the same register whatever order they are merged in.
+listed field by field (app/fieldwork/conflicts.py). The same bundle merged twice changes
+nothing, and bundles from several reviewers give the same register in whatever order.
 """
 
 from __future__ import annotations
@@ -19,20 +19,21 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import audit, backups, field_files, field_keys
+from app import audit, backups
 from app.actor import Actor
 from app.assessments import duplicate_owners
-from app.bundle_export import FORMAT
 from app.communes import only_commune
-from app.field_files import FileRejected
+from app.fieldwork import laptop_keys, signed_files
+from app.fieldwork.bundle_export import FORMAT
+from app.fieldwork.local_changes import catch_up
+from app.fieldwork.payload import BadPayload, unpack_registers
+from app.fieldwork.registers import ORIGIN, Register, join
+from app.fieldwork.reviewers import commune_source
+from app.fieldwork.signed_files import FileRejected
+from app.fieldwork.state import Counter, Tracked, load, save
+from app.fieldwork.writing import IncompleteHousehold, write_households
 from app.permissions import require
-from app.reviewers import commune_source
 from app.rounds import current_round
-from app.sync_local import catch_up
-from app.sync_payload import BadPayload, unpack_registers
-from app.sync_registers import ORIGIN, Register, join
-from app.sync_state import Counter, Tracked, load, save
-from app.sync_write import IncompleteHousehold, write_households
 from models import Commune, FieldFile, Household, Reviewer, ReviewerHousehold
 from models.database import Database
 
@@ -86,14 +87,14 @@ def _int(content: dict[str, Any], key: str, name: str) -> int:
 def read_bundle(session: Session, commune: Commune, path: Path) -> VerifiedBundle:
     """A bundle checked as a whole against this commune; FileRejected says why it is not."""
     name = path.name
-    signed = field_files.unpack(field_files.read_bytes(path), name)
+    signed = signed_files.unpack(signed_files.read_bytes(path), name)
     reviewer = session.scalar(
         select(Reviewer).where(
             Reviewer.commune_id == commune.id, Reviewer.key_fingerprint == signed.key
         )
     )
     if reviewer is None:
-        raise _reject("bundle.unknown_reviewer", name, fingerprint=field_keys.readable(signed.key))
+        raise _reject("bundle.unknown_reviewer", name, fingerprint=laptop_keys.readable(signed.key))
     if not reviewer.active:
         raise _reject("bundle.reviewer_inactive", name, reviewer=reviewer.display_name)
     if not signed.verified_by(reviewer.public_key):

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from app.fieldwork.paths import HOUSEHOLD, member_path, split
 from app.i18n import format_money, label, tr
-from app.sync_paths import HOUSEHOLD, member_path, split
 
 _CODE_KINDS = {
     "area": "area",
@@ -67,7 +67,7 @@ def value_text(path: str, value: Any, lang: str = "vi") -> str:
 
 def household_label(code: str, values: Mapping[str, Any]) -> str:
     """ "H002 — Lê Văn Cường": the code and the head's name, to find the household again."""
-    from app.sync_paths import present_members
+    from app.fieldwork.paths import present_members
 
     for uid in present_members(values):
         if values.get(member_path(uid, "relation")) == "head":

@@ -23,13 +23,13 @@ from app import audit
 from app.actor import Actor
 from app.assessments import duplicate_owners
 from app.errors import NotFound, RaSoatError
+from app.fieldwork.local_changes import catch_up
+from app.fieldwork.paths import HOUSEHOLD, BadValue, check_value
+from app.fieldwork.registers import in_conflict, write
+from app.fieldwork.reviewers import commune_source
+from app.fieldwork.state import Counter, Tracked, load, save, time_text
+from app.fieldwork.writing import write_households
 from app.permissions import require
-from app.reviewers import commune_source
-from app.sync_local import catch_up
-from app.sync_paths import HOUSEHOLD, BadValue, check_value
-from app.sync_registers import in_conflict, write
-from app.sync_state import Counter, Tracked, load, save, time_text
-from app.sync_write import write_households
 from models import Commune, Household, Member, Reviewer, SyncHousehold, Village
 from models.base import utcnow
 

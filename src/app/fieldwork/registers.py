@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from app.sync_paths import HOUSEHOLD, canonical, split
+from app.fieldwork.paths import HOUSEHOLD, canonical, split
 
 ORIGIN = ""
 

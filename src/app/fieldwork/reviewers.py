@@ -9,11 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app import audit, field_keys
+from app import audit
 from app.actor import Actor
 from app.errors import NotFound, RaSoatError
-from app.permissions import require
-from app.sync_state import (
+from app.fieldwork import laptop_keys
+from app.fieldwork.state import (
     COMMUNE_ROLE,
     REVIEWER_ROLE,
     ROLE_KEY,
@@ -21,6 +21,7 @@ from app.sync_state import (
     role,
     set_setting,
 )
+from app.permissions import require
 from app.textnorm import nfc
 from models import Commune, FieldFile, FieldKey, Reviewer, ReviewerHousehold
 
@@ -34,7 +35,7 @@ def laptop_key(session: Session, actor: Actor) -> FieldKey:
     require(session, actor, "fieldwork.setup")
     if role(session) == COMMUNE_ROLE:
         raise RaSoatError("sync.wrong_role.reviewer")
-    return field_keys.ensure_own_key(session, actor)
+    return laptop_keys.ensure_own_key(session, actor)
 
 
 def source_id(name: str, fingerprint: str) -> str:
@@ -48,7 +49,7 @@ def commune_source(session: Session, actor: Actor) -> str:
     source. A reviewer's working copy cannot become one."""
     if role(session) == REVIEWER_ROLE:
         raise RaSoatError("sync.wrong_role.commune")
-    key = field_keys.ensure_own_key(session, actor)
+    key = laptop_keys.ensure_own_key(session, actor)
     source = source_id(COMMUNE_SOURCE_NAME, key.fingerprint)
     if role(session) is None:
         set_setting(session, ROLE_KEY, COMMUNE_ROLE)
@@ -123,14 +124,14 @@ def _check_prefix_free(session: Session, commune: Commune, prefix: str, code: st
 
 
 def _set_key(session: Session, reviewer: Reviewer, text: str, changes: dict[str, object]) -> None:
-    pem = field_keys.normalised_public_key(text)
-    fp = field_keys.fingerprint(pem)
+    pem = laptop_keys.normalised_public_key(text)
+    fp = laptop_keys.fingerprint(pem)
     if fp == reviewer.key_fingerprint:
         return
-    own = field_keys.own_key(session)
+    own = laptop_keys.own_key(session)
     taken = session.scalar(select(Reviewer.code).where(Reviewer.key_fingerprint == fp))
     if (own is not None and own.fingerprint == fp) or taken is not None:
-        raise RaSoatError("reviewer.key_taken", fingerprint=field_keys.readable(fp))
+        raise RaSoatError("reviewer.key_taken", fingerprint=laptop_keys.readable(fp))
     changes["key"] = [reviewer.key_fingerprint, fp]
     reviewer.public_key, reviewer.key_fingerprint = pem, fp
     reviewer.source = source_id(reviewer.code, fp)

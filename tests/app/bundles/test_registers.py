@@ -9,7 +9,7 @@ from functools import reduce
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.sync_registers import (
+from app.fieldwork.registers import (
     Register,
     decode,
     encode,

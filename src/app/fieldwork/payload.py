@@ -3,7 +3,7 @@
 Values travel compactly: a household that exists is its exchange-format record (v1, the public
 household format) with each member's uid and order number beside it, plus whatever the record
 cannot hold (members no longer in the household, kept for conflicts). Registers travel as they
-are stored. Reading checks every path and every value against app/sync_paths.py; anything
+are stored. Reading checks every path and every value against app/fieldwork/paths.py; anything
 malformed is refused with the place it was found.
 """
 
@@ -15,7 +15,7 @@ from typing import Any
 from app.errors import InvalidData
 from app.exchange_read import read_household
 from app.exchange_write import household_dict
-from app.sync_paths import (
+from app.fieldwork.paths import (
     HOUSEHOLD,
     ORDER,
     UID,
@@ -28,7 +28,7 @@ from app.sync_paths import (
     member_values,
     present_members,
 )
-from app.sync_registers import Register, decode, encode
+from app.fieldwork.registers import Register, decode, encode
 
 
 class BadPayload(ValueError):

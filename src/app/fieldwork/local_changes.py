@@ -24,10 +24,10 @@ from sqlalchemy.orm import Session
 from app.actor import Actor
 from app.exchange_read import read_household
 from app.facts import HouseholdFacts
-from app.member_matching import changed_paths, local_values
-from app.sync_paths import HOUSEHOLD, Values, member_path, split
-from app.sync_registers import in_conflict, write
-from app.sync_state import Counter, Tracked, time_text
+from app.fieldwork.member_matching import changed_paths, local_values
+from app.fieldwork.paths import HOUSEHOLD, Values, member_path, split
+from app.fieldwork.registers import in_conflict, write
+from app.fieldwork.state import Counter, Tracked, time_text
 from models import AuditEvent, Household, HouseholdVersion, SyncHousehold
 from models.base import utcnow
 

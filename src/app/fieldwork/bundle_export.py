@@ -18,17 +18,23 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import atomic, audit, field_files, field_keys
+from app import atomic, audit
 from app.actor import Actor
-from app.assignment_open import ASSIGNMENT_KEY, EXPORTED_KEY, PREFIX_KEY, REVIEWER_KEY, SERIAL_KEY
-from app.assignments import commune_block, round_block
 from app.communes import only_commune
 from app.errors import RaSoatError
-from app.permissions import require
-from app.sync_local import catch_up, track_new, untracked_codes
-from app.sync_payload import pack_registers
-from app.sync_registers import is_existence
-from app.sync_state import (
+from app.fieldwork import laptop_keys, signed_files
+from app.fieldwork.assignment_open import (
+    ASSIGNMENT_KEY,
+    EXPORTED_KEY,
+    PREFIX_KEY,
+    REVIEWER_KEY,
+    SERIAL_KEY,
+)
+from app.fieldwork.assignments import commune_block, round_block
+from app.fieldwork.local_changes import catch_up, track_new, untracked_codes
+from app.fieldwork.payload import pack_registers
+from app.fieldwork.registers import is_existence
+from app.fieldwork.state import (
     REVIEWER_ROLE,
     Counter,
     Tracked,
@@ -39,6 +45,7 @@ from app.sync_state import (
     set_setting,
     time_text,
 )
+from app.permissions import require
 from models import Commune, FieldFile, Household
 from models.base import utcnow
 
@@ -139,7 +146,7 @@ def export_bundle(
         return ExportedBundle(None, "", seq, 0, 0, 0, since, counter.value)
     seq += 1
     uid = str(uuid.uuid4())
-    key = field_keys.ensure_own_key(session, actor)
+    key = laptop_keys.ensure_own_key(session, actor)
     payload = {
         "format": FORMAT,
         "id": uid,
@@ -158,7 +165,7 @@ def export_bundle(
         "counter_to": counter.value,
         "households": blocks,
     }
-    data = field_files.pack(payload, key)
+    data = signed_files.pack(payload, key)
     digest = hashlib.sha256(data).hexdigest()
     path = out / f"{commune.code}-{reviewer}-goi-{seq:03d}{SUFFIX}" if out.is_dir() else out
     session.add(

@@ -27,9 +27,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app import field_keys
 from app.errors import RaSoatError
 from app.exchange_read import decode
+from app.fieldwork import laptop_keys
 from models import FieldKey
 
 MAGIC = b"RASOAT-FIELD/1\n"
@@ -53,7 +53,7 @@ class SignedFile:
     name: str
 
     def verified_by(self, public_pem: str) -> bool:
-        return field_keys.verify(public_pem, self.stored, self.signature)
+        return laptop_keys.verify(public_pem, self.stored, self.signature)
 
     def content(self) -> Any:
         """The JSON content; only once the signature has been verified."""
@@ -83,7 +83,7 @@ def pack(payload: dict[str, Any], key: FieldKey) -> bytes:
         "key": key.fingerprint,
         "length": len(stored),
         "sha256": hashlib.sha256(stored).hexdigest(),
-        "signature": base64.b64encode(field_keys.sign(key, stored)).decode("ascii"),
+        "signature": base64.b64encode(laptop_keys.sign(key, stored)).decode("ascii"),
     }
     return MAGIC + _header_line(header) + stored
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from app.facts import HouseholdFacts, MemberFacts
-from app.sync_paths import (
+from app.fieldwork.paths import (
     ORDER,
     Values,
     household_values,

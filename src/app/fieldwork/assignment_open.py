@@ -17,17 +17,17 @@ from typing import Any
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from app import audit, backups, field_files, field_keys
+from app import audit, backups
 from app.actor import Actor
 from app.communes import VillageSpec, find_commune, insert_commune
 from app.errors import RaSoatError
-from app.field_files import FileRejected, SignedFile
-from app.permissions import require
-from app.reviewers import source_id
-from app.sync_local import catch_up
-from app.sync_payload import BadPayload, unpack_registers, unpack_values
-from app.sync_registers import implicit, join
-from app.sync_state import (
+from app.fieldwork import laptop_keys, signed_files
+from app.fieldwork.local_changes import catch_up
+from app.fieldwork.payload import BadPayload, unpack_registers, unpack_values
+from app.fieldwork.registers import implicit, join
+from app.fieldwork.reviewers import source_id
+from app.fieldwork.signed_files import FileRejected, SignedFile
+from app.fieldwork.state import (
     REVIEWER_ROLE,
     ROLE_KEY,
     SOURCE_KEY,
@@ -39,7 +39,8 @@ from app.sync_state import (
     save,
     set_setting,
 )
-from app.sync_write import IncompleteHousehold, write_households
+from app.fieldwork.writing import IncompleteHousehold, write_households
+from app.permissions import require
 from models import Commune, FieldFile, Household, SyncHousehold
 from models.database import Database
 
@@ -74,7 +75,7 @@ def _verify(session: Session, signed: SignedFile, content: dict[str, Any], name:
     if not isinstance(public, str):
         raise FileRejected("field_file.bad_content", file=name, where="commune_key")
     try:
-        expected = field_keys.fingerprint(public)
+        expected = laptop_keys.fingerprint(public)
     except RaSoatError:
         raise FileRejected("field_file.bad_content", file=name, where="commune_key") from None
     if expected != signed.key:
@@ -87,8 +88,8 @@ def _verify(session: Session, signed: SignedFile, content: dict[str, Any], name:
 
 def read_assignment(session: Session, path: Path) -> tuple[dict[str, Any], str, str]:
     """The verified content of an assignment, the commune key and the file's SHA-256."""
-    data = field_files.read_bytes(path)
-    signed = field_files.unpack(data, path.name)
+    data = signed_files.read_bytes(path)
+    signed = signed_files.unpack(data, path.name)
     content = signed.content()
     if not isinstance(content, dict) or content.get("format") != "rasoat.assignment/1":
         raise FileRejected("field_file.not_assignment", file=path.name)
@@ -157,7 +158,7 @@ def _working_copy(
 def open_assignment(session: Session, actor: Actor, path: Path) -> OpenedAssignment:
     """Open `path` as (or into) this laptop's working copy."""
     require(session, actor, "fieldwork.setup")
-    own = field_keys.own_key(session)
+    own = laptop_keys.own_key(session)
     if own is None:
         raise RaSoatError("assignment.no_key")
     content, public, digest = read_assignment(session, path)
@@ -248,12 +249,12 @@ def open_assignment(session: Session, actor: Actor, path: Path) -> OpenedAssignm
         len(removed),
         kept,
         in_conflict,
-        field_keys.readable(field_keys.fingerprint(public)),
+        laptop_keys.readable(laptop_keys.fingerprint(public)),
     )
 
 
 def _already(code: str, serial: int, households: int, public: str) -> OpenedAssignment:
-    fp = field_keys.readable(field_keys.fingerprint(public))
+    fp = laptop_keys.readable(laptop_keys.fingerprint(public))
     return OpenedAssignment(code, serial, households, False, 0, 0, 0, 0, [], 0, fp, True)
 
 

@@ -16,8 +16,8 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from app.errors import RaSoatError
-from app.sync_paths import Values, canonical
-from app.sync_registers import Register, decode, encode, implicit, in_conflict, provisional
+from app.fieldwork.paths import Values, canonical
+from app.fieldwork.registers import Register, decode, encode, implicit, in_conflict, provisional
 from models import Setting, SyncHousehold
 from models.base import utcnow
 from models.bulk import date_param, insert_rows, update_rows

@@ -19,17 +19,18 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from app import atomic, audit, field_files, field_keys
+from app import atomic, audit
 from app.actor import Actor
 from app.errors import NotFound, RaSoatError
+from app.fieldwork import laptop_keys, signed_files
+from app.fieldwork.local_changes import catch_up
+from app.fieldwork.paths import initial_values
+from app.fieldwork.payload import pack_registers, pack_values
+from app.fieldwork.reviewers import commune_source, require_reviewer
+from app.fieldwork.state import Counter, Tracked, load, save, time_text
 from app.household_rows import iter_commune_households
 from app.permissions import require
-from app.reviewers import commune_source, require_reviewer
 from app.rounds import current_round
-from app.sync_local import catch_up
-from app.sync_paths import initial_values
-from app.sync_payload import pack_registers, pack_values
-from app.sync_state import Counter, Tracked, load, save, time_text
 from models import Commune, FieldFile, Household, Reviewer, ReviewerHousehold, Village
 from models.base import utcnow
 
@@ -203,7 +204,7 @@ def issue_assignment(
         or 0
     )
     uid = str(uuid.uuid4())
-    key = field_keys.ensure_own_key(session, actor)
+    key = laptop_keys.ensure_own_key(session, actor)
     payload = {
         "format": FORMAT,
         "id": uid,
@@ -234,7 +235,7 @@ def issue_assignment(
     save(session.connection(), commune.id, items)
     counter.save()
     path = out / default_name(commune, reviewer.code, serial) if out.is_dir() else out
-    data = field_files.pack(payload, key)
+    data = signed_files.pack(payload, key)
     digest = hashlib.sha256(data).hexdigest()
     session.add(
         FieldFile(
