@@ -121,7 +121,10 @@ def report_pdfs(source: ReportSource, workflow: WorkflowData, stamp: Stamp) -> d
             [detailed_list(source, "poor"), detailed_list(source, "near_poor")],
         ),
         "reports/phu-luc-vi-danh-sach-chinh-thuc.pdf": ("Phụ lục VI", [final_list(source)]),
-        "reports/danh-sach-niem-yet.pdf": ("Danh sách niêm yết", [posting_list(source)]),
+        "reports/danh-sach-niem-yet.pdf": (
+            "Danh sách niêm yết",
+            [posting_list(source, workflow.postings)],
+        ),
     }
     out = {}
     for name, (title, tables) in documents.items():

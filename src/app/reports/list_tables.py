@@ -3,6 +3,9 @@ final list (Phụ lục VI) and the public-posting list (one row per household).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+
 from app.ages import AgeClock
 from app.facts import RELATIONS
 from app.i18n import tr
@@ -185,10 +188,26 @@ def final_list(source: ReportSource) -> ReportTable:
     )
 
 
-def posting_list(source: ReportSource) -> ReportTable:
-    return household_list(
+def posting_list(
+    source: ReportSource, postings: Sequence[tuple[str, date, date, str]] = ()
+) -> ReportTable:
+    """The list posted at the village and the commune office, with the posting periods the
+    review recorded (kind, first and last working day, places), or blanks to fill in."""
+    table = household_list(
         source,
         "danh-sach-niem-yet",
         "Niêm yết",
         "DANH SÁCH NIÊM YẾT CÔNG KHAI KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO",
     )
+    periods = [
+        f"Thời gian niêm yết{' lại sau phúc tra' if kind == 'recheck' else ''}: từ ngày "
+        f"{first:%d/%m/%Y} đến hết ngày {last:%d/%m/%Y}"
+        + (f", tại {places}" if places else "")
+        + "."
+        for kind, first, last, places in postings
+    ]
+    table.notes = tuple(periods) or (
+        "Thời gian niêm yết: từ ngày …/…/…… đến hết ngày …/…/…… (03 ngày làm việc), tại nhà văn "
+        "hóa thôn và trụ sở Ủy ban nhân dân xã.",
+    )
+    return table

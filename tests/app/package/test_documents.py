@@ -55,7 +55,11 @@ def test_minutes_and_decision_show_what_was_recorded(decided: Database, tmp_path
     report = verify_package(result.path, TrustStore(signer.chain[-1:]))
     assert report.ok, [p.code for p in report.problems]
     with zipfile.ZipFile(result.path) as zf:
-        for name in ("reports/bien-ban-hop-dan.pdf", "reports/quyet-dinh-mau-02.pdf"):
+        for name in (
+            "reports/bien-ban-hop-dan.pdf",
+            "reports/quyet-dinh-mau-02.pdf",
+            "reports/danh-sach-niem-yet.pdf",
+        ):
             (tmp_path / name.split("/")[1]).write_bytes(zf.read(name))
     minutes = pdf_text(tmp_path / "bien-ban-hop-dan.pdf")
     assert "BIÊN BẢN HỌP DÂN THÔN 1" in minutes and "BIÊN BẢN HỌP DÂN THÔN 2" in minutes
@@ -63,6 +67,8 @@ def test_minutes_and_decision_show_what_was_recorded(decided: Database, tmp_path
     assert "Trưởng thôn" in minutes and "Số người tham dự: 30 người" in minutes
     assert "25/30" in minutes and "83,3" in minutes and "Thống nhất" in minutes
     assert "P1" in minutes and "P2" in minutes
+    posting = pdf_text(tmp_path / "danh-sach-niem-yet.pdf")
+    assert "Thời gian niêm yết: từ ngày 16/09/2026 đến hết ngày" in posting
     decision = pdf_text(tmp_path / "quyet-dinh-mau-02.pdf")
     assert "Số: 45/QĐ-UBND" in decision and "DỰ THẢO" not in decision
     # Decided: P1 and P2 poor. Q3 is poor by classification, not yet decided, but counted.
