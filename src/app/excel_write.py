@@ -20,7 +20,7 @@ from app.exporting import commune_ref
 from app.importing import import_document
 from app.jobs import IsCancelled, JobCancelled
 from app.pending_households import NewPending, add_pending
-from app.previous_classes import ListedClass, record_previous_classes
+from app.previous_classes import ListedClass, open_round_lists, record_previous_classes
 from app.rounds import current_round
 
 if TYPE_CHECKING:
@@ -91,6 +91,10 @@ def write_import(
             )
         )
     recorded = record_previous_classes(session, actor, commune, preview.list_year, classes)
+    in_register = [built.codes[i] for i in new if built.complete[i]] + [
+        m.known.code for m in matched.values() if m and m.known.kind == "register"
+    ]
+    opened = open_round_lists(session, actor, commune, preview.list_year, in_register)
     audit.record(
         session,
         actor,
@@ -104,6 +108,7 @@ def write_import(
         pending=len(pending),
         matched=sorted(m.known.code for m in matched.values() if m),
         previous_classes=recorded,
+        opening_lists=opened,
         villages=created_villages,
         mapping=preview.mapping.to_json(),
     )

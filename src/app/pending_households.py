@@ -24,6 +24,8 @@ from app.errors import NotFound
 from app.facts import HouseholdFacts
 from app.households import SaveResult, save_household
 from app.permissions import require
+from app.previous_classes import open_round_lists
+from app.rounds import current_round
 from app.textnorm import fold
 from models import Commune, Household, PendingHousehold, Village
 from models.base import utcnow
@@ -173,6 +175,9 @@ def complete_survey(
     result = save_household(session, actor, commune, facts, **save)
     session.execute(delete(PendingHousehold).where(PendingHousehold.id == pending.id))
     audit.record(session, actor, "pending.surveyed", "household", facts.id, source=pending.source)
+    # Last year's list (if it is the one the round opened with) now starts its round.
+    year = current_round(session, commune).year - 1
+    open_round_lists(session, actor, commune, year, [facts.id])
     return result
 
 

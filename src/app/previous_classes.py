@@ -5,11 +5,16 @@ are last year's lists. They are kept per household code and year (models.Previou
 data for the new round: the movements (still poor, escaped, new poor…) compare this year's class
 with `previous_classes(session, commune, year)`. A later list of the same year replaces an
 entry, audited; a list never changes this year's survey facts.
+
+When the list is last year's (the year before the current round), it is also the round's
+opening list (app.workflow.listing.record_opening_lists): each household of the register that it
+names starts the round on that list, and a poor or near-poor one is listed for review. A pending
+household gets its opening list when it is surveyed (app.pending_households.complete_survey).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -17,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.actor import Actor
-from models import Commune, PreviousClass
+from app.rounds import CARRIED_LISTS, current_round
+from models import Assessment, Commune, Household, PreviousClass
 from models.base import utcnow
 from models.bulk import insert_rows, update_rows
 
@@ -105,3 +111,35 @@ def record_previous_classes(
     update_rows(conn, PreviousClass, "id", UPDATE_COLUMNS, changed)
     audit.append(session, actor, events)
     return len(events)
+
+
+def open_round_lists(
+    session: Session, actor: Actor, commune: Commune, year: int, codes: Iterable[str]
+) -> int:
+    """Start the current round's households `codes` on the list `year`'s list put them on, when
+    that list is the one in force at the round's start (year = round year − 1). Households whose
+    review has already started keep their own start. Returns how many were recorded."""
+    from app.workflow.listing import record_opening_lists
+
+    review_round = current_round(session, commune)
+    if year != review_round.year - 1:
+        return 0
+    classes = previous_classes(session, commune, year)
+    wanted = {c: classes[c] for c in set(codes) if classes.get(c) in CARRIED_LISTS}
+    if not wanted:
+        return 0
+    started = set(
+        session.scalars(
+            select(Household.code)
+            .join(Assessment, Assessment.household_id == Household.id)
+            .where(
+                Assessment.round_id == review_round.id,
+                Household.code.in_(list(wanted)),
+                (Assessment.step.not_in(("none", "listed")))
+                | (Assessment.basis.is_not(None) & (Assessment.basis != "list"))
+                | Assessment.start_class.is_not(None),
+            )
+        )
+    )
+    opening = {c: cls for c, cls in sorted(wanted.items()) if c not in started}
+    return record_opening_lists(session, actor, review_round, opening) if opening else 0

@@ -270,6 +270,11 @@ def test_match_with_a_register_household_changes_none_of_its_facts(
     with commune_db.sessions() as session:
         assert session.execute(select(Household.version, Household.floor_area_m2)).all() == before
         assert previous_classes(session, only_commune(session))["H-TAM"] == "poor"
+        # Last year's list opens this year's round: Lê Văn Tám starts it on the poor list.
+        start = session.scalar(
+            select(Assessment.start_class).join(Household).where(Household.code == "H-TAM")
+        )
+        assert start == "poor"
 
 
 def test_dates_and_ids_that_cannot_be_read_are_errors_with_row_and_column(
@@ -417,9 +422,14 @@ def test_complete_list_goes_through_the_exchange_import(
         h = session.scalar(select(Household))
         assert h.code == "A-1" and h.water_source == "drilled_well"
         assert h.information_devices == "tv,smartphone"
-        # In this year's round, waiting for its steps, like a household of a JSON import.
-        rounds = session.scalars(select(Assessment.round_id).where(Assessment.household_id == h.id))
-        assert list(rounds) == [current_round(session, only_commune(session)).id]
+        # In this year's round, which opens on last year's list: near-poor, listed for review.
+        [(round_id, start, step)] = session.execute(
+            select(Assessment.round_id, Assessment.start_class, Assessment.step).where(
+                Assessment.household_id == h.id
+            )
+        ).all()
+        assert round_id == current_round(session, only_commune(session)).id
+        assert (start, step) == ("near_poor", "listed")
         assert previous_classes(session, only_commune(session)) == {"A-1": "near_poor"}
 
 
@@ -440,6 +450,12 @@ def test_surveying_a_pending_household_makes_it_a_household(
         codes = [p.code for p in pending_list(session, only_commune(session))]
         assert "DS2025-00004" not in codes and len(codes) == 4
         assert previous_classes(session, only_commune(session))["DS2025-00004"] == "near_poor"
+        start, step = session.execute(
+            select(Assessment.start_class, Assessment.step)
+            .join(Household)
+            .where(Household.code == "DS2025-00004")
+        ).one()
+        assert (start, step) == ("near_poor", "listed")  # surveyed: it now starts the round
         assert session.scalar(select(func.count()).select_from(Village)) == 3
         assert session.scalar(select(func.count()).select_from(PreviousClass)) == 5
 
@@ -460,3 +476,18 @@ def test_a_name_with_digits_is_an_error_not_a_crash(commune_db: Database, tmp_pa
     rows[0][1] = "Y Bhim Niê 2"
     preview = analyse(commune_db, household_rows_list(tmp_path / "bad.xlsx", rows))
     assert [(p.row, p.code) for p in preview.errors] == [(9, "excel.value.name_digits")]
+
+
+def test_a_list_of_this_years_round_is_not_its_opening_list(
+    commune_db: Database, tmp_path: Path
+) -> None:
+    _register_household(commune_db)
+    path = household_rows_list(tmp_path / "ds.xlsx")
+    result = run_import(commune_db, path, ExcelMapping(list_year=2026), {14: True})
+    assert result.matched == 1
+    with commune_db.sessions() as session:
+        assert previous_classes(session, only_commune(session), 2026)["H-TAM"] == "poor"
+        start = session.scalar(
+            select(Assessment.start_class).join(Household).where(Household.code == "H-TAM")
+        )
+        assert start is None
