@@ -71,3 +71,17 @@ def search_communes(
             if len(out) >= limit:
                 break
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class ProvinceUnit:
+    code: str
+    name: str
+
+
+def province_by_code(code: str) -> ProvinceUnit:
+    names = dict(provinces())
+    key = code.strip().zfill(2)
+    if key not in names:
+        raise NotFound("province.unknown_code", code=code)
+    return ProvinceUnit(key, names[key])

@@ -361,6 +361,22 @@ def read_file(path: Path, today: date | None = None) -> ExchangeDocument:
 
 def parse_document(data: Any, today: date | None = None) -> ExchangeDocument:
     """A decoded JSON document to an ExchangeDocument, or InvalidData with every problem."""
+    document = parse_structure(data)
+    problems = validate_households(
+        document.households, available_packs()[document.standard], document.reference_date, today
+    )
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise InvalidData(problems)
+    document.warnings = [p for p in problems if p.severity == WARNING]
+    return document
+
+
+def parse_structure(data: Any) -> ExchangeDocument:
+    """The document's structure only: every field of the right type and code, nothing about the
+    rules (ages, thresholds, ID numbers across households). The receiving office reads a
+    commune's signed package this way: what the commune decided about its households is the
+    commune's, and it is reported, not refused. InvalidData names each structural problem."""
     reader = _Reader()
     top = reader.obj(data, "$")
     if top is None:
@@ -387,21 +403,11 @@ def parse_document(data: Any, today: date | None = None) -> ExchangeDocument:
     if reader.problems:
         raise InvalidData(reader.problems)
     assert standard is not None and reference_date is not None and commune is not None
-    complete = [h for h in households if h is not None]
     statuses = [
         h.get("status") if isinstance(h.get("status"), dict) else None for h in raw_households
     ]
-    problems = validate_households(complete, available_packs()[standard], reference_date, today)
-    errors = [p for p in problems if p.is_error]
-    if errors:
-        raise InvalidData(problems)
     return ExchangeDocument(
-        standard,
-        reference_date,
-        commune,
-        complete,
-        statuses,
-        [p for p in problems if p.severity == WARNING],
+        standard, reference_date, commune, [h for h in households if h is not None], statuses
     )
 
 

@@ -4,13 +4,14 @@ Every problem found is reported, each with its own reason, rather than stopping 
 a changed, missing or extra file; a manifest that is not valid; a signature that does not verify
 or comes from a signer nobody trusts; data that does not match the manifest; an unsafe zip.
 The receiving office's intake (issue #8) calls this and reads `report.contents` — the verified
-bytes of the files it asked to keep — so nothing is read twice from a file that could change.
+bytes of the files it asked to keep — and, when it keeps the data, `report.document` (the data
+decoded once, with the same protections as an import), so nothing is read twice from a file that
+could change.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import zipfile
 from collections import Counter
 from collections.abc import Collection
@@ -22,6 +23,8 @@ from typing import Any
 from cryptography import x509
 
 from app.cms_verify import CmsError, chain_to, verify_detached
+from app.errors import RaSoatError
+from app.exchange_read import decode
 from app.i18n import tr
 from app.keys import DEMO_MARK
 from app.package_envelope import is_enveloped
@@ -51,6 +54,11 @@ class VerificationReport:
     manifest: Manifest | None = None
     signer: x509.Certificate | None = None
     chain: tuple[x509.Certificate, ...] = ()
+    # Every certificate the signature carried, and the time it says it was made (signed).
+    certificates: tuple[x509.Certificate, ...] = ()
+    signing_time: datetime | None = None
+    manifest_bytes: bytes = b""
+    document: Any = None  # the decoded data, when the caller kept DATA
     files_checked: int = 0
     pdf_signatures_checked: int = 0
     contents: dict[str, bytes] = field(default_factory=dict)
@@ -134,13 +142,16 @@ def _verify_open(
         report.add("manifest_invalid", MANIFEST, field=exc.detail)
         return
     report.manifest = manifest
+    report.manifest_bytes = manifest_bytes
     _check_signature(package, names, manifest_bytes, manifest, report, trust)
     digests = _check_files(package, names, manifest, report, keep | {DATA})
     data = report.contents.get(DATA) if DATA in digests else None
     if DATA not in keep:
         report.contents.pop(DATA, None)
     if data is not None:
-        _check_data(data, manifest, report)
+        doc = _check_data(data, manifest, report)
+        if DATA in keep:
+            report.document = doc
         if hashlib.sha256(data).hexdigest() != manifest.fingerprint:
             report.add("fingerprint_mismatch", DATA)
     if check_pdfs and report.signer is not None:
@@ -167,6 +178,8 @@ def _check_signature(
         report.add("signature_invalid", SIGNATURE, reason=exc.code)
         return
     report.signer = result.signer
+    report.certificates = result.certificates
+    report.signing_time = result.signing_time
     if manifest.signer.get("certificate_sha256") != cert_fingerprint(result.signer):
         report.add("signer_mismatch", MANIFEST)
     # The signed signing time when there is one; the manifest's own date is only a claim.
@@ -215,31 +228,34 @@ def _check_files(
     return good
 
 
-def _check_data(data: bytes, manifest: Manifest, report: VerificationReport) -> None:
+def _check_data(data: bytes, manifest: Manifest, report: VerificationReport) -> Any:
     """The data must be the exchange format of the commune and round the manifest names, with
-    the counts it states."""
+    the counts it states. Returns the decoded document (None when it is not one)."""
     try:
-        doc = json.loads(data)
+        doc = decode(data)  # as an import reads it: UTF-8, no NaN, not too deep, not too big
         households = doc["households"]
         ok = doc.get("format") == "rasoat.households/1" and isinstance(households, list)
-    except (ValueError, KeyError, TypeError):
+    except (RaSoatError, KeyError, TypeError, AttributeError):
         ok = False
     if not ok:
         report.add("data_invalid", DATA)
-        return
+        return None
     if doc.get("commune", {}).get("code") != manifest.commune.get("code"):
         report.add("data_mismatch", DATA, field="commune")
-    classes = Counter(
-        (h.get("status") or {}).get("class") or "unclassified"
-        for h in households
-        if isinstance(h, dict)
-    )
+    classes = Counter(_stated_class(h) for h in households if isinstance(h, dict))
     counts = manifest.counts
     if counts.get("households") != len(households):
         report.add("data_mismatch", DATA, field="households")
     stated = counts.get("by_class", {})
     if any(stated.get(c, 0) != classes.get(c, 0) for c in (*CLASSES, "unclassified")):
         report.add("data_mismatch", DATA, field="by_class")
+    return doc
+
+
+def _stated_class(household: dict[str, Any]) -> Any:
+    status = household.get("status")
+    found = status.get("class") if isinstance(status, dict) else None
+    return found if isinstance(found, str) and found else "unclassified"
 
 
 def _check_pdfs(

@@ -23,7 +23,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 
-from app.reports.source import ReportSource
+from app.reports.source import Printable
 from app.reports.table import (
     GROUP,
     INT,
@@ -79,10 +79,17 @@ def _styles() -> dict[str, NamedStyle]:
 
 
 class WorkbookWriter:
-    def __init__(self, source: ReportSource, created: datetime, fingerprint: str) -> None:
+    def __init__(
+        self,
+        source: Printable,
+        created: datetime,
+        fingerprint: str,
+        fingerprint_label: str = "dấu vân tay gói dữ liệu",
+    ) -> None:
         self.source = source
         self.created = created
         self.fingerprint = fingerprint
+        self.fingerprint_label = fingerprint_label
         self.wb = Workbook(write_only=True)
         for style in _styles().values():
             self.wb.add_named_style(style)
@@ -144,14 +151,13 @@ class WorkbookWriter:
     def _title_block(
         self, ws: WriteOnlyWorksheet, table: ReportTable, width: int, merges: list[str]
     ) -> None:
-        src = self.source
+        heading = self.source.heading()
         left = max(2, width // 3)
         right_start = max(left + 1, width - max(3, width // 2) + 1)
-        org = f"UBND {src.commune.name.upper()}"
         for r, (a, b) in enumerate(
             (
-                (org, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
-                (src.commune.province_name, "Độc lập - Tự do - Hạnh phúc"),
+                (heading.issuer, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+                (heading.issuer_detail, "Độc lập - Tự do - Hạnh phúc"),
             ),
             1,
         ):
@@ -163,17 +169,10 @@ class WorkbookWriter:
             merges.append(f"{get_column_letter(right_start)}{r}:{get_column_letter(width)}{r}")
         ws.append([])
         ws.append(self._row_of(ws, width, table.title, "rs_title"))
-        ws.append(self._row_of(ws, width, self.round_line(), "rs_sub"))
+        ws.append(self._row_of(ws, width, heading.subtitle, "rs_sub"))
         ws.append([])
         end = get_column_letter(width)
         merges += [f"A4:{end}4", f"A5:{end}5"]
-
-    def round_line(self) -> str:
-        rnd = self.source.round
-        return (
-            f"{self.source.place()} — {rnd.label} — ngày tham chiếu "
-            f"{rnd.reference_date.strftime('%d/%m/%Y')} — chuẩn {rnd.standard_id}"
-        )
 
     def _header(self, ws: WriteOnlyWorksheet, table: ReportTable, merges: list[str]) -> None:
         grid: list[list[Any]] = [[None] * len(table.columns) for _ in range(table.header_rows)]
@@ -224,7 +223,7 @@ class WorkbookWriter:
         lines = [f"Ghi chú: {note}" for note in table.notes]
         lines.append(
             f"Lập bằng RaSoat lúc {self.created.strftime('%H:%M %d/%m/%Y')}; "
-            f"dấu vân tay gói dữ liệu: {self.fingerprint}"
+            f"{self.fingerprint_label}: {self.fingerprint}"
         )
         end = get_column_letter(width)
         for text in lines:
@@ -245,7 +244,7 @@ class WorkbookWriter:
         ws.page_margins.top = ws.page_margins.bottom = 0.75
         ws.page_margins.header = ws.page_margins.footer = 0.3
         ws.oddHeader.left.text = self.source.place()
-        ws.oddHeader.right.text = self.source.round.label
+        ws.oddHeader.right.text = self.source.round_label
         ws.oddFooter.center.text = "Trang &P / &N"
         ws.protection.sheet = True
         ws.protection.formatColumns = False  # officers may still widen a column to read it
@@ -256,7 +255,7 @@ class WorkbookWriter:
 
 def write_workbook(
     out: IO[bytes],
-    source: ReportSource,
+    source: Printable,
     tables: Sequence[ReportTable],
     created: datetime,
     fingerprint: str,

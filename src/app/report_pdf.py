@@ -9,7 +9,7 @@ is drawn), then draws each page with the table header repeated.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -23,7 +23,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from app import __version__
-from app.reports.source import ReportSource
+from app.reports.source import Printable
 from app.reports.table import GROUP, SUBTOTAL, TOTAL, ReportTable, Row, format_number
 from app.resources import resource_path
 
@@ -86,6 +86,9 @@ def wrap(text: str, font: str, size: float, width: float) -> list[str]:
     return lines or [""]
 
 
+FINGERPRINT_LABELS = {"PKG": "Dấu vân tay gói", "SUM": "Dấu vân tay tổng hợp"}
+
+
 @dataclass(frozen=True)
 class Stamp:
     """What every page of a package document carries: where it comes from and its fingerprint."""
@@ -94,10 +97,12 @@ class Stamp:
     round_label: str
     fingerprint: str  # SHA-256 (hex) of the package's data/households.json
     created: datetime
+    # PKG: a commune's package; SUM: the receiving office's consolidation of packages.
+    kind: str = "PKG"
 
     @property
     def qr_text(self) -> str:
-        return f"RASOAT-PKG:1:{self.fingerprint}"
+        return f"RASOAT-{self.kind}:1:{self.fingerprint}"
 
 
 class PageCanvas:
@@ -167,7 +172,8 @@ class PageCanvas:
         c.line(MARGIN, h - MARGIN + 4, w - MARGIN, h - MARGIN + 4)
         c.drawRightString(w - MARGIN - QR_SIZE - 8, MARGIN - 4, f"Trang {page}/{pages}")
         c.setFont(REGULAR, 5.5)
-        c.drawString(MARGIN, MARGIN - 4, f"Dấu vân tay gói: {self.stamp.fingerprint}")
+        label = FINGERPRINT_LABELS.get(self.stamp.kind, FINGERPRINT_LABELS["PKG"])
+        c.drawString(MARGIN, MARGIN - 4, f"{label}: {self.stamp.fingerprint}")
         c.drawString(
             MARGIN,
             MARGIN - 11,
@@ -191,16 +197,17 @@ class PageCanvas:
         self.c.save()
 
 
-def title_block(c: Canvas, src: ReportSource, title: str, top: float, width: float) -> float:
+def title_block(c: Canvas, src: Printable, title: str, top: float, width: float) -> float:
     """The heading of an administrative document: issuing body, national motto, title.
     Returns the y below it."""
     x0, x1 = MARGIN, MARGIN + width
     left_mid, right_mid = x0 + width * 0.18, x1 - width * 0.25
     c.setFont(BOLD, 9)
-    c.drawCentredString(left_mid, top - 10, f"UBND {src.commune.name.upper()}")
+    heading = src.heading()
+    c.drawCentredString(left_mid, top - 10, heading.issuer)
     c.drawCentredString(right_mid, top - 10, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
     c.setFont(REGULAR, 8.5)
-    c.drawCentredString(left_mid, top - 21, src.commune.province_name)
+    c.drawCentredString(left_mid, top - 21, heading.issuer_detail)
     c.setFont(BOLD, 9)
     c.drawCentredString(right_mid, top - 21, "Độc lập - Tự do - Hạnh phúc")
     motto = width_of("Độc lập - Tự do - Hạnh phúc", BOLD, 9)
@@ -211,14 +218,8 @@ def title_block(c: Canvas, src: ReportSource, title: str, top: float, width: flo
     for line in wrap(title, BOLD, 11.5, width * 0.9):
         c.drawCentredString(x0 + width / 2, y, line)
         y -= 14
-    rnd = src.round
     c.setFont(ITALIC, 8.5)
-    c.drawCentredString(
-        x0 + width / 2,
-        y,
-        f"{src.place()} — {rnd.label} — ngày tham chiếu {rnd.reference_date.strftime('%d/%m/%Y')}"
-        f" — chuẩn {rnd.standard_id}",
-    )
+    c.drawCentredString(x0 + width / 2, y, heading.subtitle)
     return y - 12
 
 
@@ -366,10 +367,19 @@ def _draw_notes(c: Canvas, notes: Iterable[str], top: float, width: float) -> fl
     return y
 
 
+PagePainter = Callable[[PageCanvas], None]
+
+
 def write_tables_pdf(
-    out: IO[bytes], source: ReportSource, tables: Sequence[ReportTable], stamp: Stamp, title: str
+    out: IO[bytes],
+    source: Printable,
+    tables: Sequence[ReportTable],
+    stamp: Stamp,
+    title: str,
+    before: Sequence[PagePainter] = (),
 ) -> int:
-    """Each table starting on a new A4 landscape page; returns the number of pages."""
+    """Each table starting on a new A4 landscape page, after the pages `before` draws (a chart,
+    each painter one page); returns the number of pages."""
     page = PageCanvas(out, stamp, title, landscape(A4))
     width = page.pagesize[0] - 2 * MARGIN
     laid = []
@@ -382,8 +392,13 @@ def write_tables_pdf(
             page.content_top - page.content_bottom - notes_room,
         )
         laid.append((table, layout, pages))
-    total = sum(len(p) for _, _, p in laid)
+    total = len(before) + sum(len(p) for _, _, p in laid)
     n = 0
+    for paint in before:
+        n += 1
+        paint(page)
+        page.frame(n, total)
+        page.c.showPage()
     for table, layout, pages in laid:
         for k, rows in enumerate(pages):
             n += 1
@@ -401,8 +416,6 @@ def write_tables_pdf(
     return total
 
 
-def _title_height(
-    page: PageCanvas, source: ReportSource, table: ReportTable, width: float
-) -> float:
+def _title_height(page: PageCanvas, source: Printable, table: ReportTable, width: float) -> float:
     lines = len(wrap(table.title, BOLD, 11.5, width * 0.9))
     return page.content_top - 44 - 14 * lines - 12 + 14

@@ -5,6 +5,15 @@ from models.base import Base
 from models.commune import Commune, Setting, Village
 from models.household import Household, HouseholdVersion, Member, WarningConfirmation
 from models.listing import PendingHousehold, PreviousClass
+from models.office import (
+    HouseholdComment,
+    HouseholdFeatures,
+    HouseholdVerdict,
+    ImportedResponse,
+    ReceivedPackage,
+    SentResponse,
+    TrustedSigner,
+)
 from models.review import Application, Assessment, ReviewRound
 from models.sync import FieldFile, FieldKey, Reviewer, ReviewerHousehold, SyncHousehold
 from models.users import User
@@ -29,19 +38,26 @@ __all__ = [
     "FieldFile",
     "FieldKey",
     "Household",
+    "HouseholdComment",
+    "HouseholdFeatures",
+    "HouseholdVerdict",
     "HouseholdVersion",
+    "ImportedResponse",
     "MeetingGroup",
     "MeetingGroupHousehold",
     "Member",
     "PendingHousehold",
     "Posting",
     "PreviousClass",
+    "ReceivedPackage",
     "ReviewRound",
     "Reviewer",
     "ReviewerHousehold",
     "RoundDocument",
+    "SentResponse",
     "Setting",
     "SyncHousehold",
+    "TrustedSigner",
     "User",
     "Village",
     "VillageMeeting",

@@ -10,6 +10,7 @@ from app.reports.list_tables import detailed_list, final_list, posting_list
 from app.reports.movement_tables import movements
 from app.reports.source import ReportSource, load_source
 from app.reports.summary_tables import (
+    SummarySource,
     children,
     deprivation,
     ethnicity,
@@ -29,7 +30,7 @@ __all__ = [
 ]
 
 
-def summary_tables(source: ReportSource) -> list[ReportTable]:
+def summary_tables(source: SummarySource) -> list[ReportTable]:
     """The summary report tables, in the order of the report set."""
     return [
         results_by_village(source),

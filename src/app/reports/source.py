@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import NamedTuple
+from functools import cached_property
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,6 +22,10 @@ from app.movements import HouseholdMovement, round_movements
 from app.rounds import current_round
 from app.standards import StandardPack, get_pack
 from models import Assessment, Village
+
+if TYPE_CHECKING:
+    from app.reports.features import Features
+    from app.reports.summary_tables import RowGroup
 
 
 class Result(NamedTuple):
@@ -76,6 +81,28 @@ class RoundInfo:
 
 
 @dataclass(frozen=True)
+class Heading:
+    """The title block of a report: who issues it (two lines, as on an administrative
+    document) and the line under the title saying what data it covers."""
+
+    issuer: str
+    issuer_detail: str
+    subtitle: str
+
+
+class Printable(Protocol):
+    """What the Excel and PDF renderers print around a table: a commune's ReportSource, or the
+    office's consolidation."""
+
+    @property
+    def round_label(self) -> str: ...
+
+    def place(self) -> str: ...
+
+    def heading(self) -> Heading: ...
+
+
+@dataclass(frozen=True)
 class ReportSource:
     commune: CommuneInfo
     round: RoundInfo
@@ -93,6 +120,40 @@ class ReportSource:
 
     def place(self) -> str:
         return f"{self.commune.name}, {self.commune.province_name}"
+
+    @property
+    def round_label(self) -> str:
+        return self.round.label
+
+    def heading(self) -> Heading:
+        rnd = self.round
+        return Heading(
+            f"UBND {self.commune.name.upper()}",
+            self.commune.province_name,
+            f"{self.place()} — {rnd.label} — ngày tham chiếu "
+            f"{rnd.reference_date.strftime('%d/%m/%Y')} — chuẩn {rnd.standard_id}",
+        )
+
+    # ---- what the summary tables read (reports/summary_tables.SummarySource) -----------------
+
+    place_title = "Thôn, bản, tổ dân phố"
+    place_noun = "thôn"
+
+    @cached_property
+    def features(self) -> tuple[Features, ...]:
+        from app.reports.features import FeatureMaker
+
+        maker = FeatureMaker(self.pack, self.round.reference_date)
+        return tuple(maker.of(r.facts, r.cls, r.deprived) for r in self.results)
+
+    def row_groups(self) -> list[RowGroup]:
+        """A row per village, in the commune's order (a village without households too)."""
+        from app.reports.summary_tables import RowGroup
+
+        groups: dict[str, list[Features]] = {v: [] for v in self.villages}
+        for r, f in zip(self.results, self.features, strict=True):
+            groups.setdefault(r.facts.village, []).append(f)
+        return [RowGroup(name, features) for name, features in groups.items()]
 
 
 def load_source(

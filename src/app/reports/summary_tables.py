@@ -1,22 +1,23 @@
-"""Summary tables: results by village, deprivations per indicator, target groups, ethnicity,
-children. Layouts follow the report set in shared/domain/report_templates_observed.json."""
+"""Summary tables: results by place, deprivations per indicator, target groups, ethnicity,
+children. Layouts follow the report set in shared/domain/report_templates_observed.json.
+
+A table adds up household features (features.py) over the rows its source lays out: a commune's
+report has a row per village, the receiving office's a row per commune with province subtotals
+(app/office/consolidation.py). The same definitions serve both.
+"""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
+from typing import NamedTuple, Protocol
 
-from app.ages import AgeClock
-from app.classify import Classifier
-from app.reports.groups import (
-    LabourCapacity,
-    head_ethnicity,
-    is_female_headed,
-    is_minority,
-    majority,
-)
+from app.reports.features import Features
+from app.reports.groups import majority
 from app.reports.source import ReportSource, Result
 from app.reports.table import (
+    DATA,
+    GROUP,
     INT,
     PCT,
     RATIO,
@@ -29,6 +30,7 @@ from app.reports.table import (
     header_grid,
     share,
 )
+from app.standards import StandardPack
 
 CLASS_TITLES = {"poor": "Hộ nghèo", "near_poor": "Hộ cận nghèo"}
 CLASS_SLUGS = {"poor": "ho-ngheo", "near_poor": "ho-can-ngheo"}
@@ -37,6 +39,35 @@ STT = Column(INT, 4, "center")
 PLACE = Column(TEXT, 18)
 N = Column(INT, 7)
 P = Column(PCT, 6)
+UNKNOWN_ETHNICITY = "Không rõ"
+Cells = Callable[[Sequence[Features]], list[int | float | None]]
+
+
+class RowGroup(NamedTuple):
+    """One row of a summary table: a place and the features of its households. DATA rows are
+    numbered; SUBTOTAL rows are bold; a GROUP row is a heading (its features are ignored)."""
+
+    label: str
+    features: Sequence[Features]
+    kind: str = DATA
+
+
+class SummarySource(Protocol):
+    """What a summary table reads: ReportSource (a commune) or the office's consolidation."""
+
+    @property
+    def pack(self) -> StandardPack: ...
+
+    @property
+    def place_title(self) -> str: ...
+
+    @property
+    def place_noun(self) -> str: ...
+
+    @property
+    def features(self) -> Sequence[Features]: ...
+
+    def row_groups(self) -> list[RowGroup]: ...
 
 
 def by_village(source: ReportSource) -> dict[str, list[Result]]:
@@ -46,33 +77,41 @@ def by_village(source: ReportSource) -> dict[str, list[Result]]:
     return out
 
 
-def _village_rows(
-    source: ReportSource, cells: Callable[[list[Result]], list[int | float | None]]
-) -> list[Row]:
-    rows = [
-        Row((i, name, *cells(results)))
-        for i, (name, results) in enumerate(by_village(source).items(), 1)
-    ]
-    rows.append(Row(("", "Tổng cộng", *cells(list(source.results))), TOTAL))
+def _place_rows(source: SummarySource, cells: Cells) -> list[Row]:
+    rows: list[Row] = []
+    n = 0
+    for group in source.row_groups():
+        if group.kind == GROUP:
+            rows.append(Row((group.label,), GROUP))
+        elif group.kind == DATA:
+            n += 1
+            rows.append(Row((n, group.label, *cells(group.features))))
+        else:
+            rows.append(Row(("", group.label, *cells(group.features)), group.kind))
+    rows.append(Row(("", "Tổng cộng", *cells(source.features)), TOTAL))
     return rows
 
 
-def results_by_village(source: ReportSource) -> ReportTable:
-    def cells(results: list[Result]) -> list[int | float | None]:
-        total = len(results)
-        out: list[int | float | None] = [total, sum(len(r.facts.members) for r in results)]
+def _members(features: Sequence[Features]) -> int:
+    return sum(f.members for f in features)
+
+
+def results_by_village(source: SummarySource) -> ReportTable:
+    def cells(features: Sequence[Features]) -> list[int | float | None]:
+        total = len(features)
+        out: list[int | float | None] = [total, _members(features)]
         for cls in ("poor", "near_poor"):
-            of = [r for r in results if r.cls == cls]
-            out += [len(of), share(len(of), total), sum(len(r.facts.members) for r in of)]
-        avg = [r for r in results if r.cls == "average" and r.facts.farm_household]
-        out += [len(avg), sum(len(r.facts.members) for r in avg)]
-        out.append(sum(1 for r in results if r.cls is None))
+            of = [f for f in features if f.cls == cls]
+            out += [len(of), share(len(of), total), _members(of)]
+        avg = [f for f in features if f.cls == "average" and f.farm]
+        out += [len(avg), _members(avg)]
+        out.append(sum(1 for f in features if f.cls is None))
         return out
 
     header = header_grid(
         (
             ("STT", 2, 1),
-            ("Thôn, bản, tổ dân phố", 2, 1),
+            (source.place_title, 2, 1),
             ("Tổng số hộ", 2, 1),
             ("Tổng số nhân khẩu", 2, 1),
             ("Hộ nghèo", 1, 3),
@@ -93,17 +132,17 @@ def results_by_village(source: ReportSource) -> ReportTable:
     )
     return ReportTable(
         "ket-qua-theo-thon",
-        "Kết quả theo thôn",
+        f"Kết quả theo {source.place_noun}",
         "TỔNG HỢP KẾT QUẢ RÀ SOÁT HỘ NGHÈO, HỘ CẬN NGHÈO; HỘ LÀM NÔNG, LÂM, NGƯ, DIÊM NGHIỆP "
         "CÓ MỨC SỐNG TRUNG BÌNH",
         (STT, PLACE, N, N, N, P, N, N, P, N, N, N, Column(INT, 8)),
         header,
-        _village_rows(source, cells),
-        notes=("Tỷ lệ tính trên tổng số hộ của thôn.",),
+        _place_rows(source, cells),
+        notes=(f"Tỷ lệ tính trên tổng số hộ của {source.place_noun}.",),
     )
 
 
-def _indicator_header(source: ReportSource, lead: str, total: str) -> tuple:  # type: ignore[type-arg]
+def _indicator_header(source: SummarySource, lead: str, total: str) -> tuple:  # type: ignore[type-arg]
     pack = source.pack
     runs: list[tuple[str, int]] = []
     for ind in pack.indicators:
@@ -115,7 +154,7 @@ def _indicator_header(source: ReportSource, lead: str, total: str) -> tuple:  # 
     return header_grid(
         (
             ("STT", 3, 1),
-            ("Thôn, bản, tổ dân phố", 3, 1),
+            (source.place_title, 3, 1),
             (lead, 3, 1),
             (total, 3, 1),
             ("Chỉ số thiếu hụt dịch vụ xã hội cơ bản", 1, len(pack.indicators)),
@@ -125,12 +164,12 @@ def _indicator_header(source: ReportSource, lead: str, total: str) -> tuple:  # 
     )
 
 
-def deprivation(source: ReportSource, cls: str, rates: bool) -> ReportTable:
+def deprivation(source: SummarySource, cls: str, rates: bool) -> ReportTable:
     ids = source.pack.indicator_ids
 
-    def cells(results: list[Result]) -> list[int | float | None]:
-        of = [r for r in results if r.cls == cls]
-        counts = Counter(d for r in of for d in r.deprived)
+    def cells(features: Sequence[Features]) -> list[int | float | None]:
+        of = [f for f in features if f.cls == cls]
+        counts = Counter(d for f in of for d in f.deprived)
         lead: list[int | float | None] = [len(of)]
         if rates:
             lead.append(share(sum(counts.values()), len(of)))
@@ -150,23 +189,23 @@ def deprivation(source: ReportSource, cls: str, rates: bool) -> ReportTable:
             f"Tổng số {noun}",
             "Số chỉ số thiếu hụt bình quân / hộ" if rates else "Tổng số lượt thiếu hụt",
         ),
-        _village_rows(source, cells),
+        _place_rows(source, cells),
         notes=(f"Số liệu chỉ số thiếu hụt {unit}: mỗi {noun} được tính một lần cho mỗi chỉ số.",),
     )
 
 
-def target_groups(source: ReportSource) -> ReportTable:
-    clock = AgeClock(source.round.reference_date)
-    labour = LabourCapacity(source.pack, clock)
-
-    def cells(results: list[Result]) -> list[int | float | None]:
+def target_groups(source: SummarySource) -> ReportTable:
+    def cells(features: Sequence[Features]) -> list[int | float | None]:
         out: list[int | float | None] = []
         for cls in ("poor", "near_poor"):
-            of = [r.facts for r in results if r.cls == cls]
-            minority = sum(1 for h in of if is_minority(h))
-            no_labour = sum(1 for h in of if labour.none_in(h))
-            female = sum(1 for h in of if is_female_headed(h))
-            out += [len(of), sum(len(h.members) for h in of), minority, no_labour, female]
+            of = [f for f in features if f.cls == cls]
+            out += [
+                len(of),
+                _members(of),
+                sum(1 for f in of if f.minority),
+                sum(1 for f in of if f.no_labour),
+                sum(1 for f in of if f.female_head),
+            ]
         return out
 
     groups = (
@@ -184,13 +223,13 @@ def target_groups(source: ReportSource) -> ReportTable:
         header_grid(
             (
                 ("STT", 2, 1),
-                ("Thôn, bản, tổ dân phố", 2, 1),
+                (source.place_title, 2, 1),
                 ("Hộ nghèo", 1, 5),
                 ("Hộ cận nghèo", 1, 5),
             ),
             groups + groups,
         ),
-        _village_rows(source, cells),
+        _place_rows(source, cells),
         notes=(
             "Hộ dân tộc thiểu số: chủ hộ không phải dân tộc "
             + ", ".join(sorted(majority()))
@@ -201,17 +240,17 @@ def target_groups(source: ReportSource) -> ReportTable:
     )
 
 
-def ethnicity(source: ReportSource) -> ReportTable:
-    groups: dict[str, list[Result]] = defaultdict(list)
-    for r in source.results:
-        groups[head_ethnicity(r.facts) or "Không rõ"].append(r)
+def ethnicity(source: SummarySource) -> ReportTable:
+    groups: dict[str, list[Features]] = defaultdict(list)
+    for f in source.features:
+        groups[f.ethnicity or UNKNOWN_ETHNICITY].append(f)
     major = majority()
 
-    def cells(results: Sequence[Result]) -> tuple[int | float | None, ...]:
-        out: list[int | float | None] = [len(results)]
+    def cells(features: Sequence[Features]) -> tuple[int | float | None, ...]:
+        out: list[int | float | None] = [len(features)]
         for cls in ("poor", "near_poor"):
-            of = [r for r in results if r.cls == cls]
-            out += [len(of), share(len(of), len(results)), sum(len(r.facts.members) for r in of)]
+            of = [f for f in features if f.cls == cls]
+            out += [len(of), share(len(of), len(features)), _members(of)]
         return tuple(out)
 
     rows: list[Row] = []
@@ -220,14 +259,16 @@ def ethnicity(source: ReportSource) -> ReportTable:
         n += 1
         rows.append(Row((n, name, *cells(groups[name]))))
     minority_names = sorted(
-        (g for g in groups if g not in major and g != "Không rõ"), key=lambda g: -len(groups[g])
+        (g for g in groups if g not in major and g != UNKNOWN_ETHNICITY),
+        key=lambda g: -len(groups[g]),
     )
-    minority = [r for g in minority_names for r in groups[g]]
+    minority = [f for g in minority_names for f in groups[g]]
     rows.append(Row(("", "Dân tộc thiểu số", *cells(minority)), SUBTOTAL))
-    for name in minority_names + (["Không rõ"] if "Không rõ" in groups else []):
+    unknown = [UNKNOWN_ETHNICITY] if UNKNOWN_ETHNICITY in groups else []
+    for name in minority_names + unknown:
         n += 1
         rows.append(Row((n, name, *cells(groups[name]))))
-    rows.append(Row(("", "Tổng cộng", *cells(source.results)), TOTAL))
+    rows.append(Row(("", "Tổng cộng", *cells(source.features)), TOTAL))
     sub = (("Số hộ", 1, 1), ("Tỷ lệ (%)", 1, 1), ("Số khẩu", 1, 1))
     return ReportTable(
         "dan-toc",
@@ -249,28 +290,16 @@ def ethnicity(source: ReportSource) -> ReportTable:
     )
 
 
-def children(source: ReportSource) -> ReportTable:
-    classifier = Classifier(source.pack, source.round.reference_date)
-    child_cut = classifier.clock.year_cutoff(16)
-    health_ids = {"health_insurance", "nutrition"}
-    schooling_ids = {"child_schooling"}
-
-    def count(results: Iterable[Result]) -> list[int]:
-        kids = health = school = 0
-        for r in results:
-            young = {i for i, m in enumerate(r.facts.members) if m.birth_date > child_cut}
-            if not young:
-                continue
-            kids += len(young)
-            findings = classifier.classify(r.facts, True).findings
-            health += len({f.member for f in findings if f.indicator in health_ids} & young)
-            school += len({f.member for f in findings if f.indicator in schooling_ids} & young)
-        return [kids, health, school]
-
-    def cells(results: list[Result]) -> list[int | float | None]:
+def children(source: SummarySource) -> ReportTable:
+    def cells(features: Sequence[Features]) -> list[int | float | None]:
         out: list[int | float | None] = []
         for cls in ("poor", "near_poor"):
-            out += count(r for r in results if r.cls == cls)
+            of = [f for f in features if f.cls == cls]
+            out += [
+                sum(f.children for f in of),
+                sum(f.children_health for f in of),
+                sum(f.children_school for f in of),
+            ]
         return out
 
     sub = (
@@ -286,12 +315,12 @@ def children(source: ReportSource) -> ReportTable:
         header_grid(
             (
                 ("STT", 2, 1),
-                ("Thôn, bản, tổ dân phố", 2, 1),
+                (source.place_title, 2, 1),
                 ("Hộ nghèo", 1, 3),
                 ("Hộ cận nghèo", 1, 3),
             ),
             sub + sub,
         ),
-        _village_rows(source, cells),
+        _place_rows(source, cells),
         notes=("Một trẻ được tính một lần cho mỗi nhóm thiếu hụt.",),
     )

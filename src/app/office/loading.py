@@ -1,0 +1,321 @@
+"""Writing one accepted package into the consolidation database, in bulk, in the caller's
+transaction: the commune's register, and the round's results replaced whole.
+
+The ordinary models hold the data, one commune among many: the commune (created from the
+official list at its first package), its villages, households and members, its review round,
+and one assessment per household of the package with the class the commune stated. A newer
+package of the same commune and round replaces that round's assessments completely, so nothing
+of the older package stays mixed in; households it no longer lists, and that no other round
+refers to, leave the register (the older package stays in the log and the archive). A household
+whose facts did not change is not written at all.
+
+Everything goes through the driver's fast path (models/bulk.py: executemany on SQLite, COPY on
+PostgreSQL), a few statements per table, never one ORM object per household.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from app import audit
+from app.facts import HouseholdFacts
+from app.household_rows import (
+    HOUSEHOLD_FACT_COLUMNS,
+    HOUSEHOLD_INSERT_COLUMNS,
+    HOUSEHOLD_UPDATE_COLUMNS,
+    MEMBER_INSERT_COLUMNS,
+    household_values,
+    iter_commune_households,
+)
+from app.office.package_data import PackageData, RoundRef, Stated
+from app.reports.features import FeatureMaker
+from app.rounds import round_period
+from models import Assessment, Commune, Household, HouseholdFeatures, Member, ReviewRound, Village
+from models.base import utcnow
+from models.bulk import date_param, insert_rows, reserve_ids, update_rows
+
+ASSESSMENT_COLUMNS = (
+    "id",
+    "round_id",
+    "household_id",
+    "step",
+    "final",
+    "standard_id",
+    "standard_revision",
+    "reference_date",
+    "household_version",
+    "result_class",
+    "deprived",
+    "deprived_count",
+    "income_basis",
+    "income_per_capita_month",
+    "b1_score",
+    "error_count",
+    "warning_count",
+    "unconfirmed_warnings",
+    "updated_at",
+)
+FEATURE_COLUMNS = (
+    "assessment_id",
+    "members",
+    "farm",
+    "ethnicity",
+    "female_head",
+    "no_labour",
+    "children",
+    "children_health",
+    "children_school",
+)
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    commune_id: int
+    round_id: int
+    commune_created: bool
+    created: int
+    updated: int
+    unchanged: int
+    removed: int  # households that left the register with this package
+
+
+def load_package(session: Session, data: PackageData) -> LoadResult:
+    """Write `data` as the current picture of its commune and round (see the module doc)."""
+    conn = session.connection()
+    audit.lock(conn)  # the write lock first: ids are reserved below
+    commune_id, created = _commune(conn, data)
+    round_id = _round(conn, commune_id, data.round)
+    villages = _villages(conn, commune_id, data.households)
+    existing = {} if created else _existing(conn, commune_id)
+    now = date_param(conn, utcnow())
+    ids, versions, counts = _households(conn, commune_id, villages, data.households, existing, now)
+    conn.execute(delete(Assessment).where(Assessment.round_id == round_id))
+    _assessments(conn, round_id, data, ids, versions, now)
+    removed = 0 if created else _remove_unlisted(conn, commune_id)
+    return LoadResult(commune_id, round_id, created, *counts, removed)
+
+
+def _commune(conn: Connection, data: PackageData) -> tuple[int, bool]:
+    found = conn.execute(select(Commune.id).where(Commune.code == data.commune.code)).scalar()
+    if found is not None:
+        return found, False
+    unit = data.commune
+    [commune_id] = reserve_ids(conn, Commune, 1)
+    insert_rows(
+        conn,
+        Commune,
+        ("id", "code", "name", "province_code", "province_name", "created_at"),
+        [(commune_id, unit.code, unit.name, unit.province_code, unit.province_name, utcnow())],
+    )
+    return commune_id, True
+
+
+def _round(conn: Connection, commune_id: int, ref: RoundRef) -> int:
+    """The commune's round the package reports on, created or brought up to date."""
+    found = conn.execute(
+        select(ReviewRound.id).where(
+            ReviewRound.commune_id == commune_id,
+            ReviewRound.kind == ref.kind,
+            ReviewRound.year == ref.year,
+            ReviewRound.month.is_(None) if ref.month is None else ReviewRound.month == ref.month,
+        )
+    ).scalar()
+    starts, ends = round_period(ref.kind, ref.reference_date, ref.month)
+    values = {
+        "label": ref.label,
+        "reference_date": ref.reference_date,
+        "standard_id": ref.standard_id,
+        "starts_on": starts,
+        "ends_on": ends,
+    }
+    if found is not None:
+        conn.execute(update(ReviewRound).where(ReviewRound.id == found).values(**values))
+        return int(found)
+    [round_id] = reserve_ids(conn, ReviewRound, 1)
+    conn.execute(
+        insert(ReviewRound).values(
+            id=round_id,
+            commune_id=commune_id,
+            kind=ref.kind,
+            year=ref.year,
+            month=ref.month,
+            status="received",
+            created_at=utcnow(),
+            **values,
+        )
+    )
+    return round_id
+
+
+def _villages(
+    conn: Connection, commune_id: int, households: list[HouseholdFacts]
+) -> dict[str, int]:
+    known: dict[str, int] = dict(
+        conn.execute(select(Village.name, Village.id).where(Village.commune_id == commune_id)).all()
+    )
+    new: dict[str, str] = {}
+    for h in households:
+        if h.village not in known:
+            new.setdefault(h.village, h.area)
+    if new:
+        ids = reserve_ids(conn, Village, len(new))
+        start = len(known)
+        rows = [
+            (vid, commune_id, name, area, start + n)
+            for n, (vid, (name, area)) in enumerate(zip(ids, new.items(), strict=True), 1)
+        ]
+        insert_rows(conn, Village, ("id", "commune_id", "name", "area", "position"), rows)
+        known.update((str(row[2]), int(row[0])) for row in rows)
+    return known
+
+
+def _existing(conn: Connection, commune_id: int) -> dict[str, tuple[int, int, HouseholdFacts]]:
+    return {
+        facts.id: (row[0], row[19], facts)
+        for row, facts in iter_commune_households(conn, commune_id)
+    }
+
+
+def _households(
+    conn: Connection,
+    commune_id: int,
+    villages: dict[str, int],
+    households: list[HouseholdFacts],
+    existing: dict[str, tuple[int, int, HouseholdFacts]],
+    now: Any,
+) -> tuple[list[int], list[int], tuple[int, int, int]]:
+    """Insert new households, update changed ones; returns each household's id and version
+    (in package order) and the counts (created, updated, unchanged)."""
+    new = [h for h in households if h.id not in existing]
+    fresh = iter(reserve_ids(conn, Household, len(new)))
+    ids, versions = [], []
+    inserts, updates, members = [], [], []
+    for h in households:
+        known = existing.get(h.id)
+        if known is None:
+            household_id, version = next(fresh), 1
+            values = household_values(h)
+            inserts.append(
+                (
+                    household_id,
+                    commune_id,
+                    villages[h.village],
+                    1,
+                    now,
+                    now,
+                    *(values[c] for c in HOUSEHOLD_FACT_COLUMNS),
+                )
+            )
+            members.append((household_id, h))
+        else:
+            household_id, version, old = known
+            if old != h:
+                version += 1
+                values = household_values(h)
+                updates.append(
+                    (
+                        villages[h.village],
+                        version,
+                        now,
+                        *(values[c] for c in HOUSEHOLD_FACT_COLUMNS),
+                        household_id,
+                    )
+                )
+                members.append((household_id, h))
+        ids.append(household_id)
+        versions.append(version)
+    insert_rows(conn, Household, HOUSEHOLD_INSERT_COLUMNS, inserts, dates_ready=True)
+    update_rows(conn, Household, "id", HOUSEHOLD_UPDATE_COLUMNS, updates, dates_ready=True)
+    if updates:
+        conn.execute(delete(Member).where(Member.household_id.in_([u[-1] for u in updates])))
+    insert_rows(
+        conn,
+        Member,
+        MEMBER_INSERT_COLUMNS,
+        [(hid, position, *m) for hid, h in members for position, m in enumerate(h.members)],
+    )
+    unchanged = len(households) - len(inserts) - len(updates)
+    return ids, versions, (len(inserts), len(updates), unchanged)
+
+
+def _income_basis(h: HouseholdFacts, stated: Stated) -> str | None:
+    if stated.cls is None:
+        return None
+    return "income" if h.income_per_capita_month is not None else "b1"
+
+
+def _assessments(
+    conn: Connection,
+    round_id: int,
+    data: PackageData,
+    household_ids: list[int],
+    versions: list[int],
+    now: Any,
+) -> None:
+    """One assessment per household with the commune's stated result, and its report features
+    computed with the package's own pack and reference date."""
+    ids = reserve_ids(conn, Assessment, len(data.households))
+    maker = FeatureMaker(data.pack, data.round.reference_date)
+    reference = date_param(conn, data.round.reference_date)
+    std, rev = data.round.standard_id, data.round.standard_revision
+    rows, features = [], []
+    for aid, hid, version, h, s in zip(
+        ids, household_ids, versions, data.households, data.stated, strict=True
+    ):
+        rows.append(
+            (
+                aid,
+                round_id,
+                hid,
+                s.step,
+                s.final,
+                std,
+                rev,
+                reference,
+                version,
+                s.cls,
+                ",".join(s.deprived),
+                len(s.deprived),
+                _income_basis(h, s),
+                h.income_per_capita_month,
+                h.b1_score,
+                0,
+                0,
+                0,
+                now,
+            )
+        )
+        f = maker.of(h, s.cls, s.deprived)
+        features.append(
+            (
+                aid,
+                f.members,
+                f.farm,
+                f.ethnicity[:60],
+                f.female_head,
+                f.no_labour,
+                f.children,
+                f.children_health,
+                f.children_school,
+            )
+        )
+    insert_rows(conn, Assessment, ASSESSMENT_COLUMNS, rows, dates_ready=True)
+    insert_rows(conn, HouseholdFeatures, FEATURE_COLUMNS, features)
+
+
+def _remove_unlisted(conn: Connection, commune_id: int) -> int:
+    """Households of the commune that no round refers to any more (the newer package dropped
+    them). Their members go with them (ON DELETE CASCADE)."""
+    unlisted = (
+        select(Household.id)
+        .where(Household.commune_id == commune_id)
+        .where(~select(Assessment.id).where(Assessment.household_id == Household.id).exists())
+    )
+    ids = list(conn.execute(unlisted).scalars())
+    if ids:
+        conn.execute(delete(Household).where(Household.id.in_(ids)))
+    return len(ids)
