@@ -40,8 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"RaSoat {__version__}")
     parser.add_argument(
         "--db",
+        default=os.environ.get("RASOAT_DB") or None,
         help="tệp cơ sở dữ liệu hoặc URL SQLAlchemy (sqlite:///…, "
-        "postgresql+psycopg://…); mặc định: tệp trong thư mục dữ liệu người dùng",
+        "postgresql+psycopg://…); mặc định: biến RASOAT_DB, hoặc tệp trong thư mục dữ liệu "
+        "người dùng",
     )
     parser.add_argument(
         "--lang",

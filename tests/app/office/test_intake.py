@@ -1,0 +1,273 @@
+"""Intake on SQLite and on a real PostgreSQL server: trusted packages in, everything else out
+with its reason, newer packages superseding older ones, the same package imported once."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.office.intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, SignerCandidate
+from app.office.signers import list_signers, revoke_signer
+from app.package_manifest import DATA
+from models import Assessment, Commune, Household, ReceivedPackage
+from models.database import Database
+from tests.app.office.conftest import (
+    HA_NOI,
+    OFFICE,
+    A,
+    B,
+    copy_to,
+    data_state,
+    minutes,
+    take,
+    trust,
+)
+from tests.office_factory import CommuneSigner, data_of, read_zip, write_zip
+
+
+def classes_in(db: Database, code: str) -> Counter[str | None]:
+    with db.sessions() as session:
+        rows = session.execute(
+            select(Assessment.result_class)
+            .join(Household, Household.id == Assessment.household_id)
+            .join(Commune, Commune.id == Household.commune_id)
+            .where(Commune.code == code)
+        ).scalars()
+        return Counter(rows)
+
+
+def household_codes(db: Database, code: str) -> set[str]:
+    with db.sessions() as session:
+        return set(
+            session.scalars(select(Household.code).join(Commune).where(Commune.code == code))
+        )
+
+
+def stated(path: Path) -> Counter[str | None]:
+    return Counter(h["status"]["class"] for h in data_of(path)["households"])
+
+
+def test_trusted_packages_are_accepted_with_the_communes_results(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package
+) -> None:
+    a = make_package(signer_pool[A], 40, seed=1)
+    b = make_package(signer_pool[B], 25, seed=2, created=minutes(1))
+    trust(office_db, signer_pool[A], signer_pool[B])
+    summary = take(office_db, a, b)
+    assert [o.status for o in summary.outcomes] == [ACCEPTED, ACCEPTED]
+    assert summary.households_accepted == 65
+    assert classes_in(office_db, A) == stated(a)
+    assert classes_in(office_db, B) == stated(b)
+    with office_db.sessions() as session:
+        names = dict(session.execute(select(Commune.code, Commune.name)).all())
+        members = session.scalar(select(func.count()).select_from(Household))
+    assert set(names) == {A, B}
+    assert members == 65
+    # Each package is kept, as verified, in the office's archive, by commune and round.
+    archived = [o.path.name for o in summary.outcomes]
+    with office_db.sessions() as session:
+        paths = [Path(p) for p in session.scalars(select(ReceivedPackage.archive_path))]
+    assert sorted(p.name for p in paths) == sorted(archived)
+    assert all(p.exists() and "/66/" in str(p) and p.parent.name == "2026" for p in paths)
+
+
+def test_tampered_package_is_rejected_and_nothing_is_imported(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package
+) -> None:
+    path = make_package(signer_pool[A], 20)
+    files = read_zip(path)
+    doc = json.loads(files[DATA])
+    doc["households"][0]["income_per_capita_month"] = 99_000_000
+    files[DATA] = json.dumps(doc, ensure_ascii=False).encode()
+    write_zip(path, files)
+    trust(office_db, signer_pool[A])
+    before = data_state(office_db)
+    [outcome] = take(office_db, path).outcomes
+    assert outcome.status == REJECTED
+    texts = outcome.reason_texts("vi")
+    assert any("data/households.json" in t and "thay đổi" in t for t in texts), texts
+    assert data_state(office_db) == before
+    with office_db.sessions() as session:
+        row = session.scalars(select(ReceivedPackage)).one()
+    assert row.status == REJECTED and json.loads(row.reasons)[0][0].startswith("verify.")
+
+
+def test_unknown_signer_is_rejected_unless_the_officer_confirms(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package
+) -> None:
+    path = make_package(signer_pool[A], 15)
+    asked: list[SignerCandidate] = []
+
+    def refuse(candidate: SignerCandidate) -> bool:
+        asked.append(candidate)
+        return False
+
+    before = data_state(office_db)
+    [outcome] = take(office_db, path).outcomes  # no way to ask: refused
+    assert outcome.status == REJECTED
+    assert "chưa có trong danh sách tin cậy" in outcome.reason_texts()[0]
+    [outcome] = take(office_db, path, confirm_signer=refuse).outcomes
+    assert outcome.status == REJECTED
+    assert asked and asked[0].commune_code == A
+    assert asked[0].fingerprint == signer_pool[A].identity.fingerprint
+    assert data_state(office_db) == before
+    [outcome] = take(office_db, path, confirm_signer=lambda c: True).outcomes
+    assert outcome.status == ACCEPTED
+    with office_db.sessions() as session:
+        [entry] = list_signers(session)
+    assert (entry.commune_code, entry.source) == (A, "package")
+    assert entry.fingerprint == signer_pool[A].identity.fingerprint
+
+
+def test_a_commune_cannot_sign_for_another(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package
+) -> None:
+    """A's key is trusted, for A: its package about B is refused, and never offered."""
+    forged = make_package(signer_pool[A], 10, commune=B)
+    trust(office_db, signer_pool[A])
+    [outcome] = take(office_db, forged, confirm_signer=lambda c: pytest.fail("asked")).outcomes
+    assert outcome.status == REJECTED
+    assert f"cho xã {B}" in outcome.reason_texts()[0]
+    assert household_codes(office_db, B) == set()
+
+
+def test_revoked_signer_is_refused_and_never_offered(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package
+) -> None:
+    path = make_package(signer_pool[A], 10)
+    trust(office_db, signer_pool[A])
+    with office_db.sessions.begin() as session:
+        revoke_signer(session, OFFICE, signer_pool[A].identity.fingerprint[:20], "Mất máy tính")
+    [outcome] = take(office_db, path, confirm_signer=lambda c: pytest.fail("asked")).outcomes
+    assert outcome.status == REJECTED
+    assert "đã bị thu hồi" in outcome.reason_texts()[0]
+
+
+def test_newer_package_supersedes_and_nothing_of_the_older_stays(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package
+) -> None:
+    old = make_package(signer_pool[A], 30, seed=5, created=minutes(0))
+    new = make_package(signer_pool[A], 12, seed=6, created=minutes(30), folder="later")
+    trust(office_db, signer_pool[A])
+    assert take(office_db, old).outcomes[0].status == ACCEPTED
+    assert len(household_codes(office_db, A)) == 30
+    [outcome] = take(office_db, new).outcomes
+    assert outcome.status == ACCEPTED and outcome.replaced_id is not None
+    # Only the newer package's households and results: the 18 it no longer lists are gone.
+    assert household_codes(office_db, A) == {h["id"] for h in data_of(new)["households"]}
+    assert classes_in(office_db, A) == stated(new)
+    with office_db.sessions() as session:
+        log = {
+            p.file_name: (p.status, p.superseded_by_id)
+            for p in session.scalars(select(ReceivedPackage))
+        }
+    assert log[old.name] == (SUPERSEDED, outcome.package_id)
+    assert log[new.name] == (ACCEPTED, None)
+    # The older package arriving again is recognised, and an even older one changes nothing.
+    before = data_state(office_db)
+    assert take(office_db, old).outcomes[0].status == DUPLICATE
+    older = make_package(signer_pool[A], 50, seed=7, created=minutes(-60), folder="older")
+    assert take(office_db, older).outcomes[0].status == SUPERSEDED
+    assert data_state(office_db) == before
+
+
+def test_newest_of_a_folder_is_taken_and_the_older_only_logged(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package, tmp_path: Path
+) -> None:
+    from app.office.intake import find_packages
+
+    make_package(signer_pool[A], 20, seed=1, created=minutes(0))
+    newest = make_package(signer_pool[A], 8, seed=2, created=minutes(5))
+    trust(office_db, signer_pool[A])
+    paths = find_packages(tmp_path / "in")
+    assert paths[0] == newest
+    statuses = [o.status for o in take(office_db, *paths).outcomes]
+    assert statuses == [ACCEPTED, SUPERSEDED]
+    assert classes_in(office_db, A) == stated(newest)
+
+
+def test_the_same_package_twice_is_imported_once(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package, tmp_path: Path
+) -> None:
+    path = make_package(signer_pool[A], 20)
+    trust(office_db, signer_pool[A])
+    assert take(office_db, path).outcomes[0].status == ACCEPTED
+    before = data_state(office_db)
+    copy = copy_to(path, tmp_path / "usb")  # the same file from another stick
+    rezipped = tmp_path / "rezipped" / path.name  # the same package, zipped again
+    rezipped.parent.mkdir()
+    write_zip(rezipped, dict(reversed(list(read_zip(path).items()))))
+    assert rezipped.read_bytes() != path.read_bytes()
+    outcomes = take(office_db, copy, rezipped).outcomes
+    assert [o.status for o in outcomes] == [DUPLICATE, DUPLICATE]
+    assert data_state(office_db) == before
+    with office_db.sessions() as session:
+        first = session.scalars(
+            select(ReceivedPackage).where(ReceivedPackage.status == ACCEPTED)
+        ).one()
+        dups = session.scalars(
+            select(ReceivedPackage.duplicate_of_id).where(ReceivedPackage.status == DUPLICATE)
+        ).all()
+    assert dups == [first.id, first.id]
+
+
+def test_package_of_another_province_is_refused(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package
+) -> None:
+    path = make_package(signer_pool[HA_NOI], 5)
+    trust(office_db, signer_pool[HA_NOI])
+    [outcome] = take(office_db, path).outcomes
+    assert outcome.status == REJECTED
+    assert "Thành phố Hà Nội" in outcome.reason_texts()[0]
+
+
+def test_malformed_household_refuses_the_package_with_its_path(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package
+) -> None:
+    from tests.office_factory import REFERENCE, STANDARD
+
+    doc = {
+        "format": "rasoat.households/1",
+        "standard": STANDARD,
+        "reference_date": REFERENCE.isoformat(),
+        "commune": data_of(make_package(signer_pool[A], 2, folder="x"))["commune"],
+        "households": data_of(make_package(signer_pool[A], 2, folder="y"))["households"],
+    }
+    doc["households"][1]["water_source"] = "river"
+    path = make_package(signer_pool[A], 0, document=doc)
+    trust(office_db, signer_pool[A])
+    [outcome] = take(office_db, path).outcomes
+    assert outcome.status == REJECTED
+    assert "households[1].water_source" in outcome.reason_texts()[0]
+    assert "households[1].water_source" in outcome.reason_texts("en")[0]
+    doc["households"][1] = dict(doc["households"][0])  # the same id twice
+    path = make_package(signer_pool[A], 0, document=doc, created=minutes(1))
+    [outcome] = take(office_db, path).outcomes
+    assert outcome.status == REJECTED
+    assert "hai lần" in outcome.reason_texts()[0]
+
+
+def test_cancel_stops_between_packages_and_keeps_those_taken(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package
+) -> None:
+    from app.office.intake import IntakeOptions, intake
+
+    a = make_package(signer_pool[A], 10)
+    b = make_package(signer_pool[B], 10)
+    trust(office_db, signer_pool[A], signer_pool[B])
+    seen: list[tuple[int, int]] = []
+    summary = intake(
+        office_db,
+        OFFICE,
+        [a, b],
+        IntakeOptions(),
+        progress=lambda done, total: seen.append((done, total)),
+        cancelled=lambda: bool(seen),  # the officer cancels once the first one is in
+    )
+    assert summary.cancelled and [o.status for o in summary.outcomes] == [ACCEPTED]
+    assert seen == [(1, 2)]
+    assert household_codes(office_db, B) == set()
