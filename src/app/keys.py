@@ -72,15 +72,22 @@ def passphrase_from_env(variable: str = PASSPHRASE_ENV) -> bytes | None:
     return value.encode("utf-8") if value else None
 
 
+def _fit(text: str, limit: int = 64) -> str:
+    """`text` cut to `limit` bytes of UTF-8: X.509 caps these attributes at 64, and a
+    Vietnamese letter takes two or three bytes (a long office name would be refused)."""
+    while len(text.encode("utf-8")) > limit:
+        text = text[:-1]
+    return text.rstrip()
+
+
 def _name(common: str, organisation: str, unit: str = "") -> x509.Name:
-    # X.509 caps these attributes at 64 characters.
     parts = [
         x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(organisation)),
     ]
     if unit:
-        parts.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit[:64]))
-    parts.append(x509.NameAttribute(NameOID.COMMON_NAME, common[:64]))
+        parts.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, _fit(unit)))
+    parts.append(x509.NameAttribute(NameOID.COMMON_NAME, _fit(common)))
     return x509.Name(parts)
 
 
@@ -106,7 +113,7 @@ def issue_pair(
     now = datetime.now(UTC) - timedelta(minutes=5)
     until = now + timedelta(days=365 * years)
     root_key = rsa.generate_private_key(65537, key_size)
-    root_name = _name(f"{common[:54]} (gốc)", organisation, unit)
+    root_name = _name(f"{_fit(common, 56)} (gốc)", organisation, unit)
     root = (
         x509.CertificateBuilder()
         .subject_name(root_name)

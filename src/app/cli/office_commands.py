@@ -180,8 +180,7 @@ def office_key_create(ctx: CliContext, args: argparse.Namespace) -> int:
         passphrase = ask_passphrase("Mật khẩu mới cho khóa: ", confirm=True)
         if not passphrase:
             raise RaSoatError("keys.passphrase_missing", env=keys.PASSPHRASE_ENV)
-        province = f" ({found.province_code})" if found.province_code else ""
-        info = keys.create_key(args.name, f"{found.name}{province}", found.name, passphrase)
+        info = keys.create_key(args.name, found.name, found.name, passphrase)
         setup.assign_signing_key(session, actor, info.name)
     ctx.say(
         "keys.created",
