@@ -159,10 +159,11 @@ def build(
     reference: date = REFERENCE,
     with_reports: bool = True,
     document: dict[str, Any] | None = None,
+    decided: dict[str, str] | None = None,
 ) -> Path:
     """A signed package of `commune` (default: the signer's) in `out_dir`; `households` is a
-    list of facts or a number to generate. `document` replaces the data outright (tests that
-    need a malformed one)."""
+    list of facts or a number to generate. `decided` gives the chairman's decision of some
+    households (by id); `document` replaces the data outright (tests that need a malformed one)."""
     code = commune or signer.code
     unit = commune_by_code(code)
     facts = (
@@ -171,6 +172,8 @@ def build(
     ref = CommuneRef(unit.code, unit.name, unit.province_code, unit.province_name)
     if document is None:
         stated = {h.id: s for h, s in zip(facts, statuses(facts, reference), strict=True)}
+        for hid, decision in (decided or {}).items():
+            stated[hid] = {**stated[hid], "step": "decided", "decided_class": decision}
         document = document_dict(ref, STANDARD, reference, facts, stated)
     data = dumps(document)
     files = {DATA: data}

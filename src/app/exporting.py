@@ -25,6 +25,8 @@ def commune_ref(commune: Commune) -> CommuneRef:
 
 
 def _statuses(session: Session, round_id: int) -> dict[int, dict[str, Any]]:
+    """Each household's status in the round. `decided_class` appears once the chairman has
+    decided ("none": on no list): the upper level counts the decision, as the reports do."""
     rows = session.execute(
         select(
             Assessment.household_id,
@@ -33,18 +35,22 @@ def _statuses(session: Session, round_id: int) -> dict[int, dict[str, Any]]:
             Assessment.deprived,
             Assessment.standard_id,
             Assessment.final,
+            Assessment.decided_class,
         ).where(Assessment.round_id == round_id)
     )
-    return {
-        hid: {
+    out: dict[int, dict[str, Any]] = {}
+    for hid, step, cls, deprived, standard, final, decided in rows:
+        status = {
             "step": step,
             "class": cls,
             "deprived": deprived.split(",") if deprived else [],
             "standard": standard,
             "final": final,
         }
-        for hid, step, cls, deprived, standard, final in rows
-    }
+        if decided is not None:
+            status["decided_class"] = decided
+        out[hid] = status
+    return out
 
 
 def export_document(

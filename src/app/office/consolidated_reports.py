@@ -25,7 +25,7 @@ from app.office.rate_chart import add_chart_sheet, chart_pages
 from app.permissions import require
 from app.report_excel import WorkbookWriter
 from app.report_pdf import Stamp, write_tables_pdf
-from app.reports import summary_tables
+from app.reports import place_tables
 from app.reports.table import (
     GROUP,
     INT,
@@ -139,7 +139,7 @@ def write_consolidated(
 ) -> ConsolidatedFiles:
     """Write the workbook and the PDF of `source` into `out_dir` (each atomically)."""
     created = created or source.created
-    tables = [packages_table(source), *summary_tables(source)]
+    tables = [packages_table(source), *place_tables(source)]
     base = _base_name(source)
     book = io.BytesIO()
     writer = WorkbookWriter(source, created, source.fingerprint, FINGERPRINT_LABEL)

@@ -49,6 +49,7 @@ ASSESSMENT_COLUMNS = (
     "reference_date",
     "household_version",
     "result_class",
+    "decided_class",
     "deprived",
     "deprived_count",
     "income_basis",
@@ -256,8 +257,9 @@ def _assessments(
     versions: list[int],
     now: Any,
 ) -> None:
-    """One assessment per household with the commune's stated result, and its report features
-    computed with the package's own pack and reference date."""
+    """One assessment per household with the commune's stated result (classification and
+    decision), and its report features computed with the package's own pack and reference date
+    for the class the reports count (the decision once there is one)."""
     ids = reserve_ids(conn, Assessment, len(data.households))
     maker = FeatureMaker(data.pack, data.round.reference_date)
     reference = date_param(conn, data.round.reference_date)
@@ -278,6 +280,7 @@ def _assessments(
                 reference,
                 version,
                 s.cls,
+                s.decided,
                 ",".join(s.deprived),
                 len(s.deprived),
                 _income_basis(h, s),
@@ -289,7 +292,7 @@ def _assessments(
                 now,
             )
         )
-        f = maker.of(h, s.cls, s.deprived)
+        f = maker.of(h, s.official, s.deprived)
         features.append(
             (
                 aid,

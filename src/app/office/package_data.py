@@ -21,10 +21,13 @@ from app.exchange_read import parse_structure
 from app.facts import HouseholdFacts
 from app.i18n import tr
 from app.package_manifest import Manifest
+from app.reports.source import official_class
 from app.rounds import KINDS
 from app.standards import StandardPack, get_pack
 from app.textnorm import iso_date
 
+# What a chairman's decision can say (app/workflow/decisions.py): a list, or none.
+DECIDED = ("poor", "near_poor", "average", "none")
 MAX_REASONS = 5  # a broken file can have thousands of problems; the log keeps the first few
 STEP_LENGTH = 24
 LABEL_LENGTH = 120
@@ -76,10 +79,16 @@ class RoundRef:
 class Stated(NamedTuple):
     """The commune's result for one household (its export's `status`)."""
 
-    cls: str | None
+    cls: str | None  # the classification
     deprived: tuple[str, ...]
     step: str
     final: bool
+    decided: str | None = None  # the chairman's decision, once recorded ("none": on no list)
+
+    @property
+    def official(self) -> str | None:
+        """The class the reports count: the decision once there is one."""
+        return official_class(self.cls, self.decided)
 
 
 @dataclass(frozen=True)
@@ -168,8 +177,10 @@ def _stated(status: dict[str, Any] | None, i: int, order: dict[str, int]) -> Sta
         return Stated(None, (), "none", False)
     cls, deprived = status.get("class"), status.get("deprived", [])
     step, final = status.get("step", "none"), status.get("final", False)
+    decided = status.get("decided_class")
     ok = (
         (cls is None or cls in CLASSES)
+        and (decided is None or decided in DECIDED)
         and isinstance(deprived, list)
         and all(isinstance(d, str) and d in order for d in deprived)
         and len(set(deprived)) == len(deprived)
@@ -180,4 +191,4 @@ def _stated(status: dict[str, Any] | None, i: int, order: dict[str, int]) -> Sta
     )
     if not ok:
         raise refuse("intake.status_invalid", path=f"households[{i}].status")
-    return Stated(cls, tuple(sorted(deprived, key=order.__getitem__)), step, final)
+    return Stated(cls, tuple(sorted(deprived, key=order.__getitem__)), step, final, decided)

@@ -24,18 +24,25 @@ __all__ = [
     "ReportTable",
     "final_list",
     "load_source",
+    "place_tables",
     "posting_list",
     "summary_tables",
     "workbook_tables",
 ]
 
 
-def summary_tables(source: SummarySource) -> list[ReportTable]:
-    """The summary report tables, in the order of the report set."""
+def summary_tables(source: ReportSource) -> list[ReportTable]:
+    """The summary report tables of a commune, in the order of the report set."""
+    results, *analyses = place_tables(source)
+    return [results, movements(source, "poor"), movements(source, "near_poor"), *analyses]
+
+
+def place_tables(source: SummarySource) -> list[ReportTable]:
+    """The summary tables that add up households by place, for a commune (a row per village)
+    or for the receiving office (a row per commune); the movement tables need last year's
+    lists, which only the commune holds."""
     return [
         results_by_village(source),
-        movements(source, "poor"),
-        movements(source, "near_poor"),
         deprivation(source, "poor", rates=False),
         deprivation(source, "poor", rates=True),
         deprivation(source, "near_poor", rates=False),

@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
+from app.demo import generate
 from app.errors import RaSoatError
 from app.exchange_read import parse_structure
 from app.office.consolidated_reports import consolidate
 from app.office.consolidation import available_rounds, load_consolidation
 from app.office.rate_chart import _scale, bars
 from app.office.setup import set_up_office
-from app.reports import summary_tables
+from app.reports import place_tables
 from app.reports.source import CommuneInfo, ReportSource, Result, RoundInfo
 from app.reports.table import GROUP, SUBTOTAL, TOTAL
 from app.standards import get_pack
+from models import Assessment, Household
 from models.database import Database
 from tests.app.office.conftest import HA_NOI, OFFICE, A, B, minutes, take, trust
 from tests.conftest import ADMIN
@@ -56,9 +60,9 @@ def test_each_commune_row_equals_the_communes_own_report_total(
 ) -> None:
     with office_db.sessions() as session:
         source = load_consolidation(session)
-    consolidated = summary_tables(source)
+    consolidated = place_tables(source)
     for path in two_communes:
-        own = summary_tables(own_report(path))
+        own = place_tables(own_report(path))
         name = own_report(path).commune.name
         for mine, theirs in zip(consolidated, own, strict=True):
             if mine.key == "dan-toc":  # by ethnicity, not by place: checked below
@@ -75,7 +79,7 @@ def test_each_commune_row_equals_the_communes_own_report_total(
         (),
         own_report(two_communes[0]).results + own_report(two_communes[1]).results,
     )
-    for mine, theirs in zip(consolidated, summary_tables(together), strict=True):
+    for mine, theirs in zip(consolidated, place_tables(together), strict=True):
         assert mine.total_row() == theirs.total_row(), mine.key
 
 
@@ -89,7 +93,7 @@ def test_reports_are_written_and_read_back(
     book = load_workbook(files.workbook, read_only=True)
     assert "Kết quả theo xã" in book.sheetnames and "Biểu đồ tỷ lệ nghèo" in book.sheetnames
     with office_db.sessions() as session:
-        results = summary_tables(load_consolidation(session))[0]
+        results = place_tables(load_consolidation(session))[0]
     sheet = book["Kết quả theo xã"]
     values = [
         tuple(c for c in row if c is not None)
@@ -126,8 +130,8 @@ def test_superseded_package_is_not_in_the_figures(
     with office_db.sessions() as session:
         source = load_consolidation(session)
     assert len(source.features) == 20
-    total = summary_tables(source)[0].total_row()
-    own = summary_tables(own_report(newer))[0].total_row()
+    total = place_tables(source)[0].total_row()
+    own = place_tables(own_report(newer))[0].total_row()
     assert total is not None and own is not None and total.values[2:] == own.values[2:]
 
 
@@ -145,7 +149,7 @@ def test_several_provinces_get_headings_and_subtotals(
     take(any_db, make_package(signer_pool[A], 10), make_package(signer_pool[HA_NOI], 7))
     with any_db.sessions() as session:
         source = load_consolidation(session)
-    table = summary_tables(source)[0]
+    table = place_tables(source)[0]
     kinds = [(r.kind, r.values[0] if r.kind == GROUP else r.values[1]) for r in table.rows]
     assert kinds[0] == (GROUP, "Thành phố Hà Nội")  # province code 01 before 66
     assert (SUBTOTAL, "Cộng Thành phố Hà Nội") in kinds
@@ -202,3 +206,29 @@ def test_chart_orders_communes_by_poverty_and_scales_its_axis(
     assert _scale(0.073) == (0.08, 0.02)
     assert _scale(0.31) == pytest.approx((0.35, 0.05))
     assert _scale(0.0) == (0.02, 0.02)
+
+
+def test_the_chairmans_decision_is_what_is_counted(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package
+) -> None:
+    from tests.office_factory import statuses
+
+    households = list(generate(60, 21, REFERENCE))
+    classes = [s["class"] for s in statuses(households)]
+    poor = [h.id for h, c in zip(households, classes, strict=True) if c == "poor"]
+    other = [h.id for h, c in zip(households, classes, strict=True) if c == "not_poor"]
+    assert len(poor) >= 2 and other
+    # One poor household decided onto no list, one not-poor household decided poor.
+    decisions = {poor[0]: "none", poor[1]: "poor", other[0]: "poor"}
+    trust(office_db, signer_pool[A])
+    take(office_db, make_package(signer_pool[A], households, decided=decisions))
+    with office_db.sessions() as session:
+        source = load_consolidation(session)
+        stored = dict(
+            session.execute(select(Household.code, Assessment.decided_class).join(Assessment)).all()
+        )
+    counted = Counter(f.cls for f in source.features)
+    assert counted["poor"] == len(poor) - 1 + 1
+    assert counted["not_poor"] == classes.count("not_poor") - 1 + 1
+    assert stored[poor[0]] == "none" and stored[other[0]] == "poor"
+    assert sum(1 for v in stored.values() if v is None) == 57

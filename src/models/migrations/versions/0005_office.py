@@ -1,7 +1,7 @@
 """receiving office: signers, package log, features, verdicts, responses
 
-Revision ID: 0004_office
-Revises: 0003_excel
+Revision ID: 0005_office
+Revises: 0004_bundles
 Create Date: 2026-11-25 19:41:47.063632
 """
 
@@ -10,8 +10,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_office"
-down_revision = "0003_excel"
+revision = "0005_office"
+down_revision = "0004_bundles"
 branch_labels = None
 depends_on = None
 
