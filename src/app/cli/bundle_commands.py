@@ -80,6 +80,9 @@ def _reviewer(sub: Any) -> None:
     a.add_argument("--name", default="")
     a.add_argument("--key", type=Path)
     a.add_argument("--prefix")
+    state = a.add_mutually_exclusive_group()
+    state.add_argument("--stop", action="store_true", help="ngừng nhận gói của người này")
+    state.add_argument("--resume", action="store_true", help="nhận lại gói của người này")
     a.set_defaults(handler=add)
     ls = s.add_parser("list", help="(máy xã) danh sách rà soát viên và các gói đã nhận")
     ls.set_defaults(handler=list_reviewers)
@@ -139,7 +142,10 @@ def key(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def _spec(args: argparse.Namespace, code: str) -> ReviewerSpec:
     public = _read_key(args.key) if args.key else None
-    return ReviewerSpec(code, args.name, public, args.prefix)
+    active = (
+        False if getattr(args, "stop", False) else True if getattr(args, "resume", False) else None
+    )
+    return ReviewerSpec(code, args.name, public, args.prefix, active)
 
 
 def add(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -154,6 +160,8 @@ def add(ctx: CliContext, args: argparse.Namespace) -> int:
             prefix=r.code_prefix,
             fingerprint=laptop_keys.readable(r.key_fingerprint),
         )
+        if not r.active:
+            ctx.say("bundle_cli.reviewer_stopped", code=r.code)
     return 0
 
 
@@ -173,6 +181,8 @@ def list_reviewers(ctx: CliContext, args: argparse.Namespace) -> int:
             bundles=s.bundles,
             last=s.last_bundle,
         )
+        if not s.active:
+            ctx.say("bundle_cli.reviewer_stopped", code=s.code)
         for start, end in s.missing:
             ctx.say("bundle_cli.missing", first=start + 1, last=end)
     return 0

@@ -64,6 +64,9 @@ class ReviewerSpec:
     display_name: str = ""
     public_key: str | None = None  # PEM text; needed the first time, or to replace the key
     prefix: str | None = None
+    # False: the reviewer stopped (their laptop lost, or they left); their bundles are refused
+    # from then on. True: working again. None: unchanged.
+    active: bool | None = None
 
 
 def find_reviewer(session: Session, commune: Commune, code: str) -> Reviewer | None:
@@ -100,6 +103,9 @@ def register_reviewer(
         reviewer.active = True
         reviewer.max_counter = 0
         session.add(reviewer)
+    if spec.active is not None and spec.active != reviewer.active:
+        changes["active"] = [reviewer.active, spec.active]
+        reviewer.active = spec.active
     session.flush()
     if changes:
         action = "reviewer.register" if found is None else "reviewer.update"

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 
 from app.actor import Actor
-from app.communes import VillageSpec, create_commune
+from app.communes import VillageSpec, create_commune, only_commune
 from app.errors import PermissionDenied, RaSoatError
 from app.fieldwork import signed_files
+from app.fieldwork.reviewers import ReviewerSpec, register_reviewer
 from app.fieldwork.signed_files import FileRejected
 from app.storage import open_database
 from app.users import create_user
@@ -181,3 +182,19 @@ def test_each_laptop_refuses_what_belongs_to_the_other(
     with pytest.raises(RaSoatError) as err:
         hub.export(usb / "x")
     assert err.value.key == "sync.wrong_role.reviewer"
+
+
+def test_a_stopped_reviewer_s_bundles_are_refused_until_resumed(
+    sent: tuple[Laptop, Laptop, Path],
+) -> None:
+    hub, _nam, path = sent
+    with hub.db.sessions.begin() as s:  # Nam's laptop was stolen, say
+        register_reviewer(s, hub.actor, only_commune(s), ReviewerSpec("nam", active=False))
+    before = db_snapshot(hub.db)
+    with pytest.raises(FileRejected) as err:
+        hub.merge(path)
+    assert err.value.key == "bundle.reviewer_inactive"
+    assert db_snapshot(hub.db) == before
+    with hub.db.sessions.begin() as s:
+        register_reviewer(s, hub.actor, only_commune(s), ReviewerSpec("nam", active=True))
+    assert hub.merge(path).updated == ["H001"]
