@@ -23,6 +23,8 @@ from app import atomic, audit
 from app.actor import Actor
 from app.errors import NotFound, RaSoatError
 from app.fieldwork import laptop_keys, signed_files
+from app.fieldwork.confirmations import read as read_confirmations
+from app.fieldwork.confirmations import values_of
 from app.fieldwork.local_changes import catch_up
 from app.fieldwork.paths import initial_values
 from app.fieldwork.payload import pack_registers, pack_values
@@ -134,12 +136,19 @@ def _start_tracking(session: Session, commune: Commune, codes: Iterable[str]) ->
     wanted = set(codes)
     if not wanted:
         return []
+    found = [
+        (row, facts)
+        for row, facts in iter_commune_households(session.connection(), commune.id)
+        if facts.id in wanted
+    ]
+    confirmed = read_confirmations(session.connection(), [row[0] for row, _facts in found])
     out = []
-    for row, facts in iter_commune_households(session.connection(), commune.id):
-        if facts.id in wanted:
-            t = Tracked(facts.id, initial_values(facts, row[18]))
-            t.household_id, t.synced_version = row[0], row[19]
-            out.append(t)
+    for row, facts in found:
+        values = initial_values(facts, row[18])
+        values.update(values_of(confirmed[row[0]], [str(i) for i in range(len(facts.members))]))
+        t = Tracked(facts.id, values)
+        t.household_id, t.synced_version = row[0], row[19]
+        out.append(t)
     return out
 
 

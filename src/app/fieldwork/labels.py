@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from app.fieldwork.paths import HOUSEHOLD, member_path, split
+from app.fieldwork.paths import CONFIRM, HOUSEHOLD, member_path, split
 from app.i18n import format_money, label, tr
 
 _CODE_KINDS = {
@@ -33,6 +33,11 @@ def path_label(path: str, values: Mapping[str, Any], lang: str = "vi") -> str:
     """ "members.1.health_insurance" -> "Thành viên Trần Thị Bình: Có thẻ BHYT"."""
     if path == HOUSEHOLD:
         return tr("sync.field.household", lang)
+    if path.startswith(CONFIRM):
+        code, _bar, target = path[len(CONFIRM) :].partition("|")
+        return tr(
+            "sync.field.confirmation", lang, code=code, field=path_label(target, values, lang)
+        )
     uid, leaf = split(path)
     if uid is None:
         return _leaf_label(leaf, lang)
@@ -45,6 +50,8 @@ def path_label(path: str, values: Mapping[str, Any], lang: str = "vi") -> str:
 def value_text(path: str, value: Any, lang: str = "vi") -> str:
     """A value as the officer reads it: codes by their names, money grouped, yes / no."""
     uid, leaf = split(path)
+    if path.startswith(CONFIRM):
+        return str(value) if value is not None else tr("sync.value.unconfirmed", lang)
     if path == HOUSEHOLD or (uid is not None and leaf == ""):
         return tr("sync.value.kept" if value else "sync.value.deleted", lang)
     if value is None:

@@ -24,8 +24,10 @@ from sqlalchemy.orm import Session
 from app.actor import Actor
 from app.exchange_read import read_household
 from app.facts import HouseholdFacts
+from app.fieldwork.confirmations import Confirmation, by_uid, confirmation_path
+from app.fieldwork.confirmations import read as read_confirmations
 from app.fieldwork.member_matching import changed_paths, local_values
-from app.fieldwork.paths import HOUSEHOLD, Values, member_path, split
+from app.fieldwork.paths import HOUSEHOLD, Values, member_path, present_members, split
 from app.fieldwork.registers import in_conflict, write
 from app.fieldwork.state import Counter, Tracked, time_text
 from models import AuditEvent, Household, HouseholdVersion, SyncHousehold
@@ -103,17 +105,30 @@ def _versions(conn: Connection, wanted: dict[int, int]) -> dict[int, list[tuple[
 
 
 def _walk(
-    t: Tracked, steps: list[Step], declared_size: int | None, new_uid: Callable[[], str]
+    t: Tracked,
+    steps: list[Step],
+    declared_size: int | None,
+    new_uid: Callable[[], str],
+    confirmed: list[Confirmation],
 ) -> tuple[Values, dict[str, tuple[str, str]]]:
-    """The values after each saved version in turn, and who last changed each path."""
+    """The values after each saved version in turn, and who last changed each path.
+
+    Only the current confirmations are stored, so they count from the last version on, with
+    the author and time each one records."""
     previous, who = t.values, {}
     for i, (facts, by, at) in enumerate(steps):
         last = i == len(steps) - 1
         size = declared_size if last else previous.get("declared_size")
-        current = local_values(facts, size, previous, new_uid)
+        current = local_values(facts, size, previous, new_uid, confirmed if last else None)
         for path in changed_paths(previous, current):
             who[path] = (by, at)
         previous = current
+    uids = present_members(previous)
+    for code, path, _reason, by, at in confirmed:
+        target = by_uid(path, uids)
+        key = confirmation_path(code, target) if target is not None else ""
+        if key in who:
+            who[key] = (by, at or who[key][1])
     return previous, who
 
 
@@ -148,10 +163,11 @@ def catch_up(
         for code, row in moved.items()
     }
     versions = _versions(conn, since)
+    confirmed = read_confirmations(conn, sorted(since))
     for code, (hid, version, declared_size) in sorted(moved.items()):
         t = tracked[code]
         steps = _steps(session, actor, hid, versions[hid])
-        final, who = _walk(t, steps, declared_size, writer.new_uid)
+        final, who = _walk(t, steps, declared_size, writer.new_uid, confirmed[hid])
         writer.apply(t, final, who)
         t.household_id, t.synced_version, t.dirty = hid, version, True
     gone = [code for code, t in tracked.items() if code not in rows and t.present]
@@ -212,13 +228,13 @@ def track_new(
     writer = _Writer(source, counter)
     rows = _household_rows(conn, commune_id, codes)
     versions = _versions(conn, {row[0]: 0 for row in rows.values()})
+    confirmed = read_confirmations(conn, [row[0] for row in rows.values()])
     out = []
     for code in codes:
         hid, version, declared_size = rows[code]
         t = Tracked(code, {}, origin=source)
-        final, who = _walk(
-            t, _steps(session, actor, hid, versions[hid]), declared_size, writer.new_uid
-        )
+        steps = _steps(session, actor, hid, versions[hid])
+        final, who = _walk(t, steps, declared_size, writer.new_uid, confirmed[hid])
         writer.apply(t, final, who)
         t.household_id, t.synced_version = hid, version
         out.append(t)

@@ -12,10 +12,11 @@ over another's.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from app.facts import HouseholdFacts, MemberFacts
+from app.fieldwork.confirmations import Confirmation, confirmations_of, values_of
 from app.fieldwork.paths import (
     ORDER,
     Values,
@@ -87,12 +88,14 @@ def local_values(
     declared_size: int | None,
     previous: Values,
     new_uid: Callable[[], str],
+    confirmed: Iterable[Confirmation] | None = None,
 ) -> Values:
     """The values of a household as it is now on this laptop, keyed like `previous`.
 
     `facts` None means the household was deleted here. Members matched to their earlier uids
     keep them; new members get `new_uid()`; removed members keep their last values, marked as
-    no longer belonging.
+    no longer belonging. `confirmed` are the household's confirmed warnings now (None: as
+    before); those no longer there are withdrawn.
     """
     if facts is None:
         return {**previous, "household": False}
@@ -104,6 +107,10 @@ def local_values(
     for uid, member, order in zip(keyed, facts.members, orders, strict=True):
         values.update(member_values(uid, member, order))
     staying = set(keyed)
+    if confirmed is not None:
+        values.update(values_of(confirmed, keyed))
+        for path in confirmations_of(previous):
+            values.setdefault(path, None)
     for path, value in previous.items():  # members who left keep their last values
         if path not in values:
             values[path] = value

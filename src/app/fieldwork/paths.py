@@ -27,6 +27,10 @@ SOURCE = re.compile(r"[a-z0-9_-]{1,32}:[0-9a-f]{8}")
 # A member's uid: their position when the household first took part, or "<source>.<n>".
 UID = re.compile(r"[0-9]{1,4}|[a-z0-9_-]{1,32}:[0-9a-f]{8}\.[0-9]{1,12}")
 HOUSEHOLD = "household"
+# "confirmations.<warning code>|<target path>": the reason an officer or reviewer gave when
+# confirming a validation warning (app/fieldwork/confirmations.py); None once withdrawn.
+CONFIRM = "confirmations."
+_CONFIRM = re.compile(r"confirmations\.([a-z0-9_]{1,40})\|([a-z0-9_.:\-]{1,160})")
 MEMBERS = "members."
 ORDER = "order"
 Values = dict[str, Any]
@@ -78,6 +82,7 @@ MEMBER_LEAVES: dict[str, Leaf] = {
     ORDER: Leaf("number"),
 }
 _EXISTS = Leaf("bool")
+_REASON = Leaf("text", True, limit=2000)
 
 
 def canonical(value: Any) -> str:
@@ -106,6 +111,12 @@ def member_path(uid: str, leaf: str = "") -> str:
 
 def leaf_of(path: str) -> Leaf | None:
     """The rule for `path`, or None when no such path exists."""
+    if path.startswith(CONFIRM):
+        found = _CONFIRM.fullmatch(path)
+        target = found.group(2) if found else ""
+        owner = split(target)[0]
+        ok = found is not None and (owner is None or UID.fullmatch(owner) is not None)
+        return _REASON if ok else None
     uid, leaf = split(path)
     if uid is None:
         return _EXISTS if path == HOUSEHOLD else HOUSEHOLD_LEAVES.get(path)

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from app.errors import RaSoatError
+from app.fieldwork.confirmations import agreeing
 from app.fieldwork.paths import Values, canonical
 from app.fieldwork.registers import Register, decode, encode, implicit, in_conflict, provisional
 from models import Setting, SyncHousehold
@@ -76,7 +77,7 @@ class Tracked:
         return values
 
     def conflict_paths(self) -> list[str]:
-        return sorted(p for p, r in self.registers.items() if in_conflict(r))
+        return sorted(p for p, r in self.registers.items() if in_conflict(r) and not agreeing(p, r))
 
     def registers_text(self) -> str:
         return json.dumps(

@@ -25,6 +25,8 @@ from app.communes import VillageSpec, insert_village, villages_by_name
 from app.errors import RaSoatError
 from app.exchange_write import household_dict
 from app.facts import HouseholdFacts
+from app.fieldwork.confirmations import confirmations_of, positional
+from app.fieldwork.confirmations import replace as replace_confirmations
 from app.fieldwork.paths import Incomplete, Values, facts_from_values
 from app.fieldwork.state import Tracked
 from app.household_rows import (
@@ -101,6 +103,9 @@ class _Batch:
         self.creates: list[tuple[Tracked, HouseholdFacts, int | None]] = []
         self.updates: list[tuple[Tracked, HouseholdFacts, int | None]] = []
         self.deletes: list[Tracked] = []
+        # Households whose confirmed warnings changed, facts alone or not, with their values.
+        self.reconfirm: list[tuple[Tracked, HouseholdFacts, int | None]] = []
+        self.confirmed: dict[str, Values] = {}
         self.changes: dict[str, dict[str, list[Any]]] = {}
 
     def plan(self, t: Tracked, new: Values) -> None:
@@ -111,6 +116,7 @@ class _Batch:
                 self.changes[t.code] = facts_diff(old[0] if old else None, None)
             return
         facts, size = compose_facts(t, new)
+        self.confirmed[t.code] = new
         if old is None:
             self.creates.append((t, facts, size))
             self.changes[t.code] = facts_diff(None, facts)
@@ -120,6 +126,8 @@ class _Batch:
             if old[1] != size:
                 changes["declared_size"] = [old[1], size]
             self.changes[t.code] = changes
+        elif confirmations_of(t.values) != confirmations_of(new):
+            self.reconfirm.append((t, facts, size))
 
     def villages(self) -> dict[str, int]:
         ids = {name: v.id for name, v in villages_by_name(self.session, self.commune).items()}
@@ -189,8 +197,20 @@ class _Batch:
         insert_rows(self.conn, HouseholdVersion, VERSION_COLUMNS, versions, dates_ready=True)
         insert_rows(self.conn, Member, MEMBER_INSERT_COLUMNS, members)
         self._delete()
-        self._classify(changed)
+        self._confirmations(changed)
+        self._classify(changed + self.reconfirm)
         audit.append(self.conn, self.actor, self.events)
+
+    def _confirmations(self, changed: list[tuple[Tracked, HouseholdFacts, int | None]]) -> None:
+        """The confirmed warnings the merged values hold, at the members' positions now."""
+        rows = {}
+        for t, _facts, _size in changed + self.reconfirm:
+            assert t.household_id is not None
+            rows[t.household_id] = positional(self.confirmed[t.code], t.registers)
+        replace_confirmations(self.conn, rows, self.actor.username)
+        for t, _facts, _size in self.reconfirm:
+            details = {**self.note, "confirmations": [list(r) for r in rows[t.household_id or 0]]}
+            self.events.append(audit.Event("warning.confirm", "household", t.code, details))
 
     def _event(self, action: str, t: Tracked, **details: Any) -> None:
         details.update(self.note, changes=self.changes.get(t.code, {}))

@@ -102,3 +102,17 @@ def test_replicas_converge_in_any_order_and_lose_no_unseen_change(ops: list[tupl
     kept = {e.dot for e in final.entries}
     assert made <= kept | overwritten
     assert join(final, final) == final
+
+
+def test_two_reasons_for_one_confirmed_warning_need_no_decision() -> None:
+    from app.fieldwork.state import Tracked
+
+    path = "confirmations.id_number_birth_year|members.0.id_number"
+    base = implicit(None)
+    nam = write(base, "Đã xem thẻ CCCD", SOURCES[1], 1, "nam", "2026-11-01T08:00:00Z")
+    hoa = write(base, "Trưởng thôn xác nhận", SOURCES[2], 1, "hoa", "2026-11-02T08:00:00Z")
+    both = Tracked("H002", {path: None}, {path: join(nam, hoa)})
+    assert both.conflict_paths() == [] and both.compose()[path] == "Trưởng thôn xác nhận"
+    withdrawn = write(nam, None, SOURCES[1], 2, "nam", "2026-11-03T08:00:00Z")
+    against = Tracked("H002", {path: None}, {path: join(withdrawn, hoa)})
+    assert against.conflict_paths() == [path]  # one laptop took it back, one confirmed it

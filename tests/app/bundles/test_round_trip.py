@@ -5,6 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy import select
+
+from app.communes import only_commune
+from app.households import evaluate_household, household_facts, load_household
+from models import WarningConfirmation
 from tests.app.bundles.laptops import Laptop
 from tests.builders import household, member
 
@@ -105,3 +110,43 @@ def test_deleted_by_the_officer_while_edited_in_the_field_comes_back_as_a_confli
     assert back is not None and back.members[0].health_insurance is False
     hub.resolve("H002", "household", False)
     assert hub.facts("H002") is None and hub.conflicts() == []
+
+
+def test_warnings_confirmed_in_the_field_arrive_with_their_reason_and_position(
+    hub: Laptop, laptops: Callable[..., Laptop], usb: Path
+) -> None:
+    """Nam confirms a warning on the third member of H002 while Hoa removes the second one:
+    on the commune laptop the confirmation sits on that same person, now second."""
+    nam, hoa = laptops("nam", "officer"), laptops("hoa")
+    for name, laptop in (("nam", nam), ("hoa", hoa)):
+        hub.register(name, laptop.public_key())
+        laptop.open(hub.assign(name, usb / f"a-{name}", households=["H002"]).path)
+    h002 = nam.facts("H002")
+    assert h002 is not None
+    odd = h002.members[2]._replace(id_number="066087001234", employment="employed_with_contract")
+    odd = odd._replace(birth_date="1986-05-05", relation="sibling", education="upper_secondary")
+    reason = "Đã xem thẻ CCCD: cấp sai năm sinh"
+    key = ("id_number_birth_year", "members[2].id_number")
+    nam.save(h002._replace(members=(*h002.members[:2], odd)), confirmations={key: reason})
+    hoa_h002 = hoa.facts("H002")
+    assert hoa_h002 is not None
+    hoa.save(hoa_h002._replace(members=(hoa_h002.members[0], hoa_h002.members[2])))
+    hub.merge(nam.export(usb / "b-nam").path)  # type: ignore[arg-type]
+    hub.merge(hoa.export(usb / "b-hoa").path)  # type: ignore[arg-type]
+    with hub.db.sessions() as s:
+        rows = s.execute(
+            select(
+                WarningConfirmation.code,
+                WarningConfirmation.path,
+                WarningConfirmation.reason,
+                WarningConfirmation.confirmed_by,
+            )
+        ).all()
+        household = load_household(s, only_commune(s), "H002")
+        confirmed = {(c.code, c.path) for c in household.confirmations}
+        facts = household_facts(s, household)
+        left = evaluate_household(s, only_commune(s), facts, confirmed).unconfirmed
+    assert rows == [("id_number_birth_year", "members[1].id_number", reason, "nam")]
+    # Only the head's own (never confirmed) warning is left open on the commune laptop.
+    assert [p.path for p in left] == ["members[0].id_number"]
+    assert hub.conflicts() == []
