@@ -31,7 +31,7 @@ from app.package_signing import common_name
 from app.package_trust import TrustStore
 from app.permissions import require
 from app.textnorm import nfc
-from models import AuditEvent, Household, HouseholdComment, ImportedResponse
+from models import AuditEvent, Household, HouseholdComment, ImportedResponse, Member, Village
 from models.bulk import insert_rows
 
 FORMAT = "rasoat.review-response/1"
@@ -236,3 +236,42 @@ def _when(text: str) -> datetime:
     except ValueError:
         return datetime.min.replace(tzinfo=UTC)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class CommentedHousehold:
+    household_id: int
+    code: str
+    head: str
+    village: str
+    comment: Comment
+
+
+def commented_households(
+    session: Session, corrections_only: bool = True
+) -> list[CommentedHousehold]:
+    """The households of the register with the upper level's newest verdict (only those asked
+    to correct something, by default), in code order."""
+    comments = latest_comments(session)
+    wanted = [
+        hid for hid, c in comments.items() if c.verdict == "correction" or not corrections_only
+    ]
+    if not wanted:
+        return []
+    heads = dict(
+        session.execute(
+            select(Member.household_id, Member.name).where(
+                Member.household_id.in_(wanted), Member.relation == "head"
+            )
+        ).all()
+    )
+    rows = session.execute(
+        select(Household.id, Household.code, Village.name)
+        .join(Village, Village.id == Household.village_id)
+        .where(Household.id.in_(wanted))
+        .order_by(Household.code)
+    ).all()
+    return [
+        CommentedHousehold(hid, code, heads.get(hid, ""), village, comments[hid])
+        for hid, code, village in rows
+    ]

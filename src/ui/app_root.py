@@ -12,11 +12,13 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject
 
 from app.drafts import DraftStore
 from app.i18n import tr
+from app.office.setup import is_office
 from app.settings import Settings, load_settings, save_settings
 from ui import qt_translation
 from ui.context import AppContext
 from ui.jobs import JobRunner
 from ui.main_window import MainWindow
+from ui.office_window import OfficeWindow
 from ui.prompts import Prompts
 from ui.startup import StartupState, StartupStep, default_steps, run_startup
 
@@ -27,6 +29,13 @@ def apply_language(lang: str) -> None:
     """Qt's own strings and the locale (day and month names in date pickers) follow `lang`."""
     qt_translation.install(lang)
     QLocale.setDefault(QLocale(LOCALES.get(lang, QLocale.Language.Vietnamese)))
+
+
+def main_window_for(context: AppContext) -> MainWindow | OfficeWindow:
+    """A commune's window, or the receiving office's for an office's database."""
+    with context.db.sessions() as session:
+        office = is_office(session)
+    return OfficeWindow(context) if office else MainWindow(context)
 
 
 class RaSoatApp(QObject):
@@ -45,7 +54,7 @@ class RaSoatApp(QObject):
         self.prompts = prompts or Prompts()
         self.steps = steps if steps is not None else default_steps()
         self.db_target = db_target
-        self.window: MainWindow | None = None
+        self.window: MainWindow | OfficeWindow | None = None
         self.context: AppContext | None = None
 
     def start(self) -> bool:
@@ -71,7 +80,7 @@ class RaSoatApp(QObject):
 
     def _show_window(self) -> None:
         assert self.context is not None
-        self.window = MainWindow(self.context)
+        self.window = main_window_for(self.context)
         self.window.reopen_requested.connect(self.reopen)
         self.window.restart_requested.connect(self.relaunch_window)
         self.window.show()

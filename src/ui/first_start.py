@@ -49,6 +49,7 @@ class FirstStartDialog(QDialog):
         self.lang = state.lang
         self.chosen_file: str | None = None
         self.demo_requested = False
+        self.office_created = False
         self.demo_households = DEMO_HOUSEHOLDS
         self.selected: CommuneUnit | None = None
         self.setWindowTitle(self.t("ui.first.title"))
@@ -225,6 +226,7 @@ class FirstStartDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(_button(self.t("ui.first.open_file"), self.open_file))
         row.addWidget(_button(self.t("ui.field.start"), self.start_from_assignment))
+        row.addWidget(_button(self.t("ui.first.office"), self.create_office))
         row.addStretch(1)
         row.addWidget(QLabel(self.t("ui.first.demo_count")))
         self.demo_count = QSpinBox()
@@ -243,6 +245,14 @@ class FirstStartDialog(QDialog):
         self.field_start = FieldStartDialog(self.state, self)
         if self.field_start.exec():
             self.accept()  # the assignment created the commune
+
+    def create_office(self) -> None:
+        """Make this (new) database a receiving office's, for the province chosen above."""
+        from ui.office_setup import set_up_office_here
+
+        if set_up_office_here(self.state, self, self.province.currentData()):
+            self.office_created = True
+            self.accept()
 
     def open_file(self) -> None:
         path = self.state.prompts.open_file(

@@ -78,6 +78,10 @@ class HouseholdEditor(QWidget):
     def _build(self) -> None:
         layout = QVBoxLayout(self)
         layout.addLayout(self._top_bar())
+        from ui.review_responses import ReviewNote
+
+        self.review_note = ReviewNote(self.context)  # the upper level's verdict, if any
+        layout.addWidget(self.review_note)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self._form_tabs())
         side = QWidget()
@@ -152,17 +156,20 @@ class HouseholdEditor(QWidget):
         with self.context.db.sessions() as session:
             opened = open_household(session, only_commune(session), household_id)
         self.household_id = household_id
+        self.review_note.show_for(household_id)
         self._load(opened.form, opened.confirmed, opened.form["code"])
 
     def open_new(self, village: str | None = None) -> None:
         with self.context.db.sessions() as session:
             form = new_household_form(session, only_commune(session), village)
         self.household_id = None
+        self.review_note.show_for(None)
         self._load(form, {}, f"new-{uuid.uuid4().hex[:8]}")
 
     def open_draft(self, key: str, form: Form, household_id: int | None) -> None:
         """Continue unsaved work found at start-up."""
         self.household_id = household_id
+        self.review_note.show_for(household_id)
         confirmed: dict[tuple[str, str], str] = {}
         if household_id is not None:
             with self.context.db.sessions() as session:

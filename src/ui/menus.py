@@ -53,6 +53,9 @@ def build_menus(window: MainWindow) -> None:
     from ui.package_menu import build_package_menu
 
     build_package_menu(window)
+    from ui.review_responses import build_response_menu
+
+    build_response_menu(window)
     tools = window.menu(t("ui.menu.tools"))
     _action(tools, t("ui.menu.settings"), lambda: open_settings(window))
     help_menu = window.menu(t("ui.menu.help"))

@@ -25,6 +25,7 @@ from app.demo_commune import create_demo
 from app.errors import RaSoatError
 from app.i18n import tr
 from app.jobs import IsCancelled, Progress
+from app.office.setup import is_office
 from app.paths import data_dir, default_database_path
 from app.settings import Settings
 from app.storage import DamagedDatabase, needs_passphrase, open_database
@@ -153,8 +154,9 @@ class SignInStep:
             return Next.CONTINUE
         with state.db.sessions() as session:
             accounts = has_users(session)
+            office = is_office(session)
         if not accounts:
-            state.actor = local_actor()
+            state.actor = local_actor("office" if office else "officer")
             return Next.CONTINUE
         message, username = tr("ui.sign_in.message", state.lang, db=state.db.describe()), ""
         while True:
@@ -172,21 +174,24 @@ class SignInStep:
             return Next.CONTINUE
 
 
-def local_actor() -> Actor:
+def local_actor(role: str = "officer") -> Actor:
+    """The laptop's user, before the database has accounts: a commune officer, or the office's
+    officer in a receiving office's database."""
     try:
         login = getpass.getuser()
     except (KeyError, OSError):
         login = "officer"
-    return Actor(f"local:{login}", "officer", login)
+    return Actor(f"local:{login}", role, login)
 
 
 class CommuneStep:
-    """A database without a commune: fill it with the demo, or ask (ui/first_start.py)."""
+    """A database without a commune: fill it with the demo, or ask (ui/first_start.py). A
+    receiving office's database holds the communes it received and needs none of its own."""
 
     def run(self, state: StartupState) -> Next:
         assert state.db is not None and state.actor is not None
         with state.db.sessions() as session:
-            has_commune = find_commune(session) is not None
+            has_commune = find_commune(session) is not None or is_office(session)
         if has_commune:
             state.demo_households = None
             return Next.CONTINUE
@@ -204,6 +209,8 @@ class CommuneStep:
             state.db_target = str(demo_database_path())
             state.demo_households = dialog.demo_households
             return Next.RESTART
+        if dialog.office_created:
+            return Next.RESTART  # signed in again, now as the office's officer
         return Next.CONTINUE  # the dialog created the commune
 
     def _make_demo(self, state: StartupState) -> Next:

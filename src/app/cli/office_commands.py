@@ -35,6 +35,7 @@ from app.office.intake import (
     find_packages,
     intake,
 )
+from app.office.signer_scan import new_signers
 from app.package_envelope import decrypt
 from app.package_trust import TrustStore
 from app.review_responses import import_response
@@ -318,9 +319,14 @@ def intake_cmd(ctx: CliContext, args: argparse.Namespace) -> int:
     if not paths:
         ctx.say("intake.none_found", folders=", ".join(str(p) for p in args.paths))
         return 0
+    decrypt = _decryptor(args.decrypt_key)
+    # Every question first (one per unknown certificate), then the work runs unattended.
+    question = _SignerQuestion(ctx, args.accept_signer)
+    unknown = new_signers(ctx.database(), paths, decrypt, args.allow_demo)
+    trusted = {c.fingerprint for c in unknown if question(c)}
     options = IntakeOptions(
-        confirm_signer=_SignerQuestion(ctx, args.accept_signer),
-        decrypt=_decryptor(args.decrypt_key),
+        confirm_signer=lambda c: c.fingerprint in trusted,
+        decrypt=decrypt,
         allow_demo=args.allow_demo,
     )
     summary = intake(ctx.database(), ctx.actor, paths, options)

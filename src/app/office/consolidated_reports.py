@@ -71,7 +71,7 @@ def packages_table(source: ConsolidatedSource) -> ReportTable:
             rows.append(Row((name,), GROUP))
         for c in communes:
             n += 1
-            created = _when(c.created_at)
+            created = when_made(c.created_at)
             rows.append(
                 Row((n, c.name, c.code, *cells([c]), created, c.signer, c.manifest_sha256[:16]))
             )
@@ -121,7 +121,7 @@ def packages_table(source: ConsolidatedSource) -> ReportTable:
     )
 
 
-def _when(iso: str) -> str:
+def when_made(iso: str) -> str:
     """The manifest's time as Vietnamese forms write it: 09:30 20/11/2026."""
     try:
         return datetime.fromisoformat(iso).strftime("%H:%M %d/%m/%Y")

@@ -19,6 +19,7 @@ from cryptography import x509
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app import audit
 from app.actor import Actor
 from app.errors import RaSoatError
 from app.office.package_data import PackageData, PackageRefused, Reason, read_package_data, refuse
@@ -108,6 +109,7 @@ class Preparer:
 
     def prepare(self, path: Path) -> Prepared:
         out = Prepared(path)
+        self.last_report: VerificationReport | None = None
         try:
             raw = _read(path)
             out.file_sha = hashlib.sha256(raw).hexdigest()
@@ -125,6 +127,8 @@ class Preparer:
             out.manifest_sha = hashlib.sha256(out.report.manifest_bytes).hexdigest()
         except PackageRefused as refused:
             out.reasons, out.data = refused.reasons, None
+            # What a refused package claims (commune, round, signer) still helps the log.
+            out.report = out.report or self.last_report
         return out
 
     def _check_province(self, data: PackageData) -> None:
@@ -157,11 +161,11 @@ class Preparer:
         """The verified report of a package signed by a signer the register trusts for its
         commune; an unknown signer is offered to the officer once, a revoked one never."""
         register = self._register()
-        report = self._verify(blob, register)
+        report = self.last_report = self._verify(blob, register)
         if not report.ok and _unknown_signer_only(report):
             self._offer_signer(report, register, path)
             register = self._register()
-            report = self._verify(blob, register)
+            report = self.last_report = self._verify(blob, register)
         if not report.ok:
             raise PackageRefused(*verify_reasons(report))
         assert report.manifest is not None and report.chain
@@ -184,17 +188,18 @@ class Preparer:
             raise refuse("intake.signer_revoked", signer=name)
         if is_demo(signer) and not self.options.allow_demo:
             raise refuse("intake.demo_signer", signer=name)
-        candidate = _candidate(path, manifest, signer)
+        offered = candidate(path, manifest, signer)
         confirm = self.options.confirm_signer
-        if confirm is None or not confirm(candidate):
-            raise refuse("intake.signer_unknown", signer=name, fingerprint=candidate.fingerprint)
+        if confirm is None or not confirm(offered):
+            raise refuse("intake.signer_unknown", signer=name, fingerprint=offered.fingerprint)
         try:
             with self.db.sessions.begin() as session:
+                audit.lock(session.connection())  # the write lock first (see intake_record)
                 register_certificate(
                     session,
                     self.actor,
                     signer,
-                    candidate.commune_code,
+                    offered.commune_code,
                     "package",
                     self.options.allow_demo,
                 )
@@ -224,7 +229,7 @@ def verify_reasons(report: VerificationReport) -> list[Reason]:
     return [Reason(f"verify.{p.code}", {"path": p.path, **p.params}) for p in report.problems]
 
 
-def _candidate(path: Path, manifest: Manifest, signer: x509.Certificate) -> SignerCandidate:
+def candidate(path: Path, manifest: Manifest, signer: x509.Certificate) -> SignerCandidate:
     commune: dict[str, Any] = manifest.commune
     return SignerCandidate(
         path.name,

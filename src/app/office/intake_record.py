@@ -9,7 +9,9 @@ prepared ahead of time (or by a second office laptop) cannot both be taken.
 
 from __future__ import annotations
 
+import contextlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -55,15 +57,24 @@ class Recorder:
     def __init__(self, db: Database, actor: Actor, office: Office) -> None:
         self.db, self.actor, self.office = db, actor, office
 
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Session]:
+        """A transaction holding the write lock from its first statement: the other stage may
+        commit a confirmed signer meanwhile, and SQLite refuses (without waiting) to turn a
+        read begun before that commit into a write."""
+        with self.db.sessions.begin() as session:
+            audit.lock(session.connection())
+            yield session
+
     def record(self, p: Prepared) -> Outcome:
         if p.reasons:
             return self._rejected(p)
         if p.known_id is not None:
-            with self.db.sessions.begin() as session:
+            with self._writing() as session:
                 return self._duplicate(session, p, p.known_id)
         assert p.data is not None and p.report is not None
         archived = self._archive(p, p.data)
-        with self.db.sessions.begin() as session:
+        with self._writing() as session:
             known = known_package(session, p.file_sha, p.manifest_sha)
             if known is not None:
                 return self._duplicate(session, p, known)
@@ -174,7 +185,7 @@ class Recorder:
         )
 
     def _rejected(self, p: Prepared) -> Outcome:
-        with self.db.sessions.begin() as session:
+        with self._writing() as session:
             row = log_row(self.actor, p, p.report)
             row.status = REJECTED
             row.reasons = json.dumps([[r.key, r.params] for r in p.reasons], ensure_ascii=False)

@@ -30,6 +30,7 @@ from app.office.intake_prepare import ACCEPTED
 from app.office.setup import office
 from app.package_signing import SigningIdentity
 from app.permissions import require
+from app.reports.source import official_class
 from app.textnorm import nfc
 from models import (
     Assessment,
@@ -58,7 +59,7 @@ class PackageHousehold:
     head: str
     village: str
     members: int
-    cls: str | None
+    cls: str | None  # the class the reports count (the chairman's decision once recorded)
     verdict: str  # "accepted" unless a correction was asked for
     comment: str
 
@@ -109,7 +110,13 @@ def package_households(session: Session, package: ReceivedPackage) -> list[Packa
         )
     }
     rows = session.execute(
-        select(Household.id, Household.code, Village.name, Assessment.result_class)
+        select(
+            Household.id,
+            Household.code,
+            Village.name,
+            Assessment.result_class,
+            Assessment.decided_class,
+        )
         .join(Assessment, Assessment.household_id == Household.id)
         .join(Village, Village.id == Household.village_id)
         .where(Assessment.round_id == package.round_id)
@@ -117,8 +124,9 @@ def package_households(session: Session, package: ReceivedPackage) -> list[Packa
     ).all()
     counts = _member_counts(session, package)
     out = []
-    for hid, code, village, cls in rows:
+    for hid, code, village, result, decided in rows:
         verdict, comment = verdicts.get(code, ("accepted", ""))
+        cls = official_class(result, decided)
         out.append(
             PackageHousehold(
                 code, heads.get(hid, ""), village, counts.get(hid, 0), cls, verdict, comment

@@ -271,3 +271,24 @@ def test_cancel_stops_between_packages_and_keeps_those_taken(
     assert summary.cancelled and [o.status for o in summary.outcomes] == [ACCEPTED]
     assert seen == [(1, 2)]
     assert household_codes(office_db, B) == set()
+
+
+def test_unknown_certificates_are_found_up_front_once_each(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package
+) -> None:
+    from app.office.signer_scan import new_signers
+
+    a1 = make_package(signer_pool[A], 5, seed=1)
+    a2 = make_package(signer_pool[A], 6, seed=2, created=minutes(3))
+    b = make_package(signer_pool[B], 5)
+    broken = a1.with_name("broken.rasoat.zip")
+    broken.write_bytes(b"not a zip")
+    found = new_signers(office_db, [a2, a1, b, broken])
+    assert [(c.commune_code, c.fingerprint) for c in found] == [
+        (A, signer_pool[A].identity.fingerprint),
+        (B, signer_pool[B].identity.fingerprint),
+    ]
+    trust(office_db, signer_pool[A])
+    with office_db.sessions.begin() as session:
+        revoke_signer(session, OFFICE, signer_pool[A].identity.fingerprint, "Lộ khóa")
+    assert new_signers(office_db, [a1, b]) == found[1:]  # a revoked one is never offered
