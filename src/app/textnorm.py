@@ -35,7 +35,7 @@ _FOLD = _fold_table()
 def bad_char(text: str) -> str | None:
     """The first character of `text` that no stored text may hold, as "U+XXXX"; None if clean.
     Call it on normalised text (nfc turns tabs and line breaks into spaces)."""
-    if text.isascii() and text.isprintable():
+    if text.isprintable():  # every forbidden character is unprintable (tested)
         return None
     found = _FORBIDDEN.search(text)
     return f"U+{ord(found.group()):04X}" if found else None
@@ -47,8 +47,13 @@ def nfc(text: str) -> str:
     Decomposed (NFD) Vietnamese prints with misplaced marks in PDFs and compares unequal, so every
     string is stored in NFC.
     """
-    if text.isascii() and "  " not in text and text == text.strip() and text.isprintable():
-        return text
+    if (
+        "  " not in text
+        and text == text.strip()
+        and text.isprintable()  # no tab, line break or other space to turn into one
+        and (text.isascii() or unicodedata.is_normalized("NFC", text))
+    ):
+        return text  # almost every name: nothing to change, found without copying it
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import sys
 
 from PySide6.QtWidgets import QApplication
@@ -12,6 +13,7 @@ from ui.fonts import load_fonts
 
 
 def main(db_target: str | None = None, lang: str | None = None) -> int:
+    multiprocessing.freeze_support()  # intake's checking processes in an installed RaSoat
     app = QApplication.instance() or QApplication(sys.argv)
     assert isinstance(app, QApplication)
     app.setApplicationName("RaSoat")

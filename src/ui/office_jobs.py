@@ -51,10 +51,10 @@ def intake_folder(window: OfficeWindow, folder: str | None = None) -> None:
     ctx.runner.run(scan, scanned, title=ctx.tr("ui.office.scanning"), parent=window)
 
 
-def _confirmed(window: OfficeWindow, candidates: list[SignerCandidate]) -> set[str]:
+def _confirmed(window: OfficeWindow, candidates: list[SignerCandidate]) -> list[SignerCandidate]:
     """The certificates the officer, having compared fingerprints with the commune, trusts."""
     ctx = window.context
-    accepted = set()
+    accepted = []
     for c in candidates:
         text = ctx.tr(
             "ui.office.signer_question",
@@ -66,13 +66,13 @@ def _confirmed(window: OfficeWindow, candidates: list[SignerCandidate]) -> set[s
             until=format_date(c.not_after.date()),
         )
         if ctx.prompts.confirm(window, ctx.tr("ui.office.signer_title"), text):
-            accepted.add(c.fingerprint)
+            accepted.append(c)
     return accepted
 
 
-def _take(window: OfficeWindow, paths: list[Path], accepted: set[str]) -> None:
+def _take(window: OfficeWindow, paths: list[Path], accepted: list[SignerCandidate]) -> None:
     ctx = window.context
-    options = IntakeOptions(confirm_signer=lambda c: c.fingerprint in accepted)
+    options = IntakeOptions(trust_first=tuple(accepted))
 
     def task(progress: Any, cancelled: Any) -> IntakeSummary:
         return intake(ctx.db, ctx.actor, paths, options, progress, cancelled)

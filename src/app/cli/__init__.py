@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import multiprocessing
 import os
 import pkgutil
 import sys
@@ -75,6 +76,9 @@ def _run_gui(ctx: CliContext, args: argparse.Namespace) -> int:
 def main(
     argv: Sequence[str] | None = None, *, out: TextIO | None = None, err: TextIO | None = None
 ) -> int:
+    # A frozen (installed) RaSoat starting one of intake's checking processes runs that
+    # process's work here and exits; elsewhere this does nothing.
+    multiprocessing.freeze_support()
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "handler", None) or _run_gui

@@ -29,6 +29,7 @@ from app.office.consolidated_reports import consolidate
 from app.office.intake import (
     ACCEPTED,
     REJECTED,
+    DecryptKey,
     IntakeOptions,
     Outcome,
     SignerCandidate,
@@ -36,7 +37,6 @@ from app.office.intake import (
     intake,
 )
 from app.office.signer_scan import new_signers
-from app.package_envelope import decrypt
 from app.package_trust import TrustStore
 from app.review_responses import import_response
 
@@ -303,15 +303,14 @@ def _grouped(fingerprint: str) -> str:
     return " ".join(fingerprint[i : i + 4] for i in range(0, len(fingerprint), 4))
 
 
-def _decryptor(key: Path | None) -> Any:
+def _decryptor(key: Path | None) -> DecryptKey | None:
     if key is None:
         return None
     try:
         p12 = key.read_bytes()
     except OSError as exc:
         raise RaSoatError("keys.unreadable", path=str(key), detail=exc.strerror) from None
-    passphrase = ask_passphrase("Mật khẩu khóa giải mã: ")
-    return lambda blob: decrypt(blob, p12, passphrase)
+    return DecryptKey(p12, ask_passphrase("Mật khẩu khóa giải mã: "))
 
 
 def intake_cmd(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -323,9 +322,8 @@ def intake_cmd(ctx: CliContext, args: argparse.Namespace) -> int:
     # Every question first (one per unknown certificate), then the work runs unattended.
     question = _SignerQuestion(ctx, args.accept_signer)
     unknown = new_signers(ctx.database(), paths, decrypt, args.allow_demo)
-    trusted = {c.fingerprint for c in unknown if question(c)}
     options = IntakeOptions(
-        confirm_signer=lambda c: c.fingerprint in trusted,
+        trust_first=tuple(c for c in unknown if question(c)),
         decrypt=decrypt,
         allow_demo=args.allow_demo,
     )

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from app.admin_units import province_by_code
 from app.errors import RaSoatError
 from app.jobs import IsCancelled, Progress, Ticker
-from app.office.intake_prepare import ACCEPTED
+from app.office.intake_check import ACCEPTED
 from app.office.setup import Office, office
 from app.reports.features import Features
 from app.reports.source import Heading

@@ -11,39 +11,51 @@ signer the office's register trusts *for that commune*. Then it is:
   another zip or envelope) and is not imported again;
 - rejected: with every reason, in plain Vietnamese, in the log.
 
-Two stages, pipelined: a worker thread verifies and reads the next package
-(intake_prepare.py) while this thread writes the previous one (intake_record.py), each package
-in one transaction of its own. Verification is mostly Python and the write mostly the database
-(the PostgreSQL server, SQLite's engine, a disk sync), so the two overlap even under the GIL.
-A failure or a cancel never leaves half a package, and packages taken before stay taken.
+Two stages, pipelined. The first (intake_check.py: read, verify, read the data, plan the rows)
+needs no database; for a batch it runs in worker processes, several packages ahead, because it
+is pure Python and Python runs one thread at a time; for a few packages, on a thread. The
+second (intake_record.py) writes each package in one transaction of its own, in the order the
+packages were given. A failure or a cancel never leaves half a package, and packages taken
+before stay taken. Certificates the officer confirmed (signer_scan.py) are registered first.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+import contextlib
+import itertools
+import multiprocessing
+import os
+from collections import Counter, deque
+from collections.abc import Iterator, Sequence
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from app.actor import Actor
 from app.jobs import IsCancelled, Progress, collector_paused
-from app.office.intake_prepare import (
+from app.office.intake_check import (
     ACCEPTED,
     DUPLICATE,
     REJECTED,
     SUPERSEDED,
-    ConfirmSigner,
-    Decrypt,
+    Checked,
+    DecryptKey,
     IntakeOptions,
-    Prepared,
-    Preparer,
     SignerCandidate,
+    Snapshot,
+    check_in_worker,
+    check_package,
+    start_worker,
 )
 from app.office.intake_record import Outcome, Recorder
 from app.office.package_data import reason_text
-from app.office.setup import office
+from app.office.setup import Office, office
+from app.office.signers import load_register, register_certificate
 from app.permissions import require
+from models import ReceivedPackage
 from models.database import Database
 
 __all__ = [
@@ -52,12 +64,12 @@ __all__ = [
     "REJECTED",
     "STATUSES",
     "SUPERSEDED",
-    "ConfirmSigner",
-    "Decrypt",
+    "DecryptKey",
     "IntakeOptions",
     "IntakeSummary",
     "Outcome",
     "SignerCandidate",
+    "accept_candidate",
     "find_packages",
     "intake",
     "reason_text",
@@ -66,6 +78,8 @@ __all__ = [
 STATUSES = (ACCEPTED, SUPERSEDED, DUPLICATE, REJECTED)
 PATTERNS = ("*.rasoat.zip", "*.rasoat.zip.p7m")
 MAX_DEPTH = 6  # folders below the one chosen (a USB stick's own folders)
+PROCESS_BATCH = 4  # from this many packages on, worker processes check ahead of the writer
+MAX_WORKERS = 4
 
 
 @dataclass
@@ -119,30 +133,113 @@ def intake(
     cancelled: IsCancelled | None = None,
 ) -> IntakeSummary:
     """Take each package in `paths` (see the module doc); a cancel stops between packages."""
-    with db.sessions() as session:
+    options = options or IntakeOptions()
+    with db.sessions.begin() as session:
         require(session, actor, "office.intake")
         the_office = office(session)
-    preparer = Preparer(db, actor, the_office, options or IntakeOptions())
+        for c in options.trust_first:
+            accept_candidate(session, actor, c, options.allow_demo)
+    with db.sessions() as session:
+        snapshot = take_snapshot(session, the_office)
     recorder = Recorder(db, actor, the_office)
     summary = IntakeSummary()
-    # Bulk work: hundreds of thousands of short-lived tuples (see app/jobs.collector_paused).
-    with collector_paused(), ThreadPoolExecutor(1, "rasoat-intake") as ahead:
-        next_up: Future[Prepared] | None = (
-            ahead.submit(preparer.prepare, paths[0]) if paths else None
-        )
-        for n in range(len(paths)):
-            assert next_up is not None
-            prepared = next_up.result()
-            stop = bool(cancelled and cancelled())
-            next_up = (
-                None
-                if stop or n + 1 == len(paths)
-                else ahead.submit(preparer.prepare, paths[n + 1])
-            )
-            if stop:
+    with collector_paused(), _checker(snapshot, options, len(paths)) as checker:
+        for n, checked in enumerate(checker.results(paths)):
+            if cancelled and cancelled():
                 summary.cancelled = True
                 break
-            summary.outcomes.append(recorder.record(prepared))
+            summary.outcomes.append(recorder.record(checked))
             if progress:
                 progress(n + 1, len(paths))
     return summary
+
+
+def worker_count(packages: int, asked: int | None = None) -> int:
+    """Processes checking ahead of the writer: none for a few packages (starting a process
+    costs more than it saves), else one per core, at least two. The writer mostly waits for
+    the database, so on two cores two checkers still gain (measured: bench_office)."""
+    if asked is not None:
+        return max(0, asked)
+    if packages < PROCESS_BATCH:
+        return 0
+    return max(2, min(MAX_WORKERS, os.cpu_count() or 2))
+
+
+class _Checker:
+    """Checks packages ahead of the writer, in order, keeping a few in flight."""
+
+    def __init__(self, snapshot: Snapshot, options: IntakeOptions, workers: int) -> None:
+        self.snapshot, self.options = snapshot, options
+        if workers:
+            self.pool: Executor = ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("spawn"),  # never fork a GUI or a pool
+                initializer=start_worker,
+                initargs=(snapshot, options),
+            )
+            self.ahead = workers + 1
+        else:
+            self.pool = ThreadPoolExecutor(1, "rasoat-intake")
+            self.ahead = 1
+
+    def _submit(self, path: Path) -> Future[Checked]:
+        if isinstance(self.pool, ProcessPoolExecutor):
+            return self.pool.submit(check_in_worker, path)
+        return self.pool.submit(check_package, path, self.snapshot, self.options)
+
+    def results(self, paths: Sequence[Path]) -> Iterator[Checked]:
+        waiting: deque[Future[Checked]] = deque()
+        queue = iter(paths)
+        for path in itertools.islice(queue, self.ahead):
+            waiting.append(self._submit(path))
+        while waiting:
+            checked = waiting.popleft().result()
+            following = next(queue, None)
+            if following is not None:
+                waiting.append(self._submit(following))
+            yield checked
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _checker(snapshot: Snapshot, options: IntakeOptions, packages: int) -> Iterator[_Checker]:
+    checker = _Checker(snapshot, options, worker_count(packages, options.workers))
+    try:
+        yield checker
+    finally:
+        checker.close()
+
+
+def take_snapshot(session: Session, the_office: Office) -> Snapshot:
+    """The register and the files received so far, as the first stage needs them."""
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    register = load_register(session)
+    revoked = tuple(c.public_bytes(Encoding.DER) for c in register.revoked_certs)
+    known = session.scalars(
+        select(ReceivedPackage.file_sha256).where(
+            ReceivedPackage.status.in_((ACCEPTED, SUPERSEDED))
+        )
+    )
+    return Snapshot(
+        tuple(c.public_bytes(Encoding.DER) for c in register.trust.anchors),
+        dict(register.communes),
+        revoked,
+        frozenset(known),
+        the_office.province_code,
+        the_office.province_name,
+        the_office.archive_dir,
+    )
+
+
+def accept_candidate(
+    session: Session, actor: Actor, c: SignerCandidate, allow_demo: bool = False
+) -> None:
+    """Trust a certificate met on a package, for the commune it signed for, once the officer
+    compared its fingerprint with the commune's and confirmed it."""
+    from cryptography import x509
+
+    cert = x509.load_der_x509_certificate(c.certificate)
+    register_certificate(session, actor, cert, c.commune_code, "package", allow_demo)

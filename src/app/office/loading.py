@@ -9,19 +9,22 @@ of the older package stays mixed in; households it no longer lists, and that no 
 refers to, leave the register (the older package stays in the log and the archive). A household
 whose facts did not change is not written at all.
 
-Everything goes through the driver's fast path (models/bulk.py: executemany on SQLite, COPY on
+Two halves: `make_plan` turns a package's data into the rows to write (pure Python, no database:
+intake runs it in a worker process, ahead of the writer), and `load_plan` gives them ids and
+writes them through the driver's fast path (models/bulk.py: executemany on SQLite, COPY on
 PostgreSQL), a few statements per table, never one ORM object per household.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from app import audit
+from app.admin_units import CommuneUnit
 from app.facts import HouseholdFacts
 from app.household_rows import (
     HOUSEHOLD_FACT_COLUMNS,
@@ -73,6 +76,67 @@ FEATURE_COLUMNS = (
 )
 
 
+class PlannedHousehold(NamedTuple):
+    """One household as it will be written: plain tuples, cheap to send between processes."""
+
+    code: str
+    village: str
+    values: tuple[Any, ...]  # the households columns of HOUSEHOLD_FACT_COLUMNS
+    members: tuple[tuple[Any, ...], ...]  # each member's facts (MEMBER_FIELDS order)
+    result: tuple[Any, ...]  # step, final, class, decision, deprived, count, basis, income, B1
+    features: tuple[Any, ...]  # FEATURE_COLUMNS after the assessment id
+
+
+@dataclass(frozen=True)
+class LoadPlan:
+    commune: CommuneUnit
+    round: RoundRef
+    villages: tuple[tuple[str, str], ...]  # (name, area) in the order they first appear
+    households: tuple[PlannedHousehold, ...]
+
+
+def make_plan(data: PackageData) -> LoadPlan:
+    """The rows of a package, with the report features of each household computed with the
+    package's own pack and reference date for the class the reports count."""
+    maker = FeatureMaker(data.pack, data.round.reference_date)
+    villages: dict[str, str] = {}
+    planned = []
+    for h, s in zip(data.households, data.stated, strict=True):
+        villages.setdefault(h.village, h.area)
+        values = household_values(h)
+        f = maker.of(h, s.official, s.deprived)
+        planned.append(
+            PlannedHousehold(
+                h.id,
+                h.village,
+                tuple(values[c] for c in HOUSEHOLD_FACT_COLUMNS),
+                tuple(tuple(m) for m in h.members),
+                (
+                    s.step,
+                    s.final,
+                    s.cls,
+                    s.decided,
+                    ",".join(s.deprived),
+                    len(s.deprived),
+                    _income_basis(h, s),
+                    h.income_per_capita_month,
+                    h.b1_score,
+                ),
+                (
+                    f.members,
+                    f.farm,
+                    f.ethnicity[:60],
+                    f.female_head,
+                    f.no_labour,
+                    f.children,
+                    f.children_health,
+                    f.children_school,
+                ),
+            )
+        )
+    return LoadPlan(data.commune, data.round, tuple(villages.items()), tuple(planned))
+
+
 @dataclass(frozen=True)
 class LoadResult:
     commune_id: int
@@ -84,27 +148,30 @@ class LoadResult:
     removed: int  # households that left the register with this package
 
 
-def load_package(session: Session, data: PackageData) -> LoadResult:
-    """Write `data` as the current picture of its commune and round (see the module doc)."""
+def load_plan(session: Session, plan: LoadPlan) -> LoadResult:
+    """Write `plan` as the current picture of its commune and round (see the module doc)."""
     conn = session.connection()
     audit.lock(conn)  # the write lock first: ids are reserved below
-    commune_id, created = _commune(conn, data)
-    round_id = _round(conn, commune_id, data.round)
-    villages = _villages(conn, commune_id, data.households)
+    commune_id, created = _commune(conn, plan.commune)
+    round_id = _round(conn, commune_id, plan.round)
+    villages = _villages(conn, commune_id, plan.villages)
     existing = {} if created else _existing(conn, commune_id)
     now = date_param(conn, utcnow())
-    ids, versions, counts = _households(conn, commune_id, villages, data.households, existing, now)
+    ids, versions, counts = _households(conn, commune_id, villages, plan.households, existing, now)
     conn.execute(delete(Assessment).where(Assessment.round_id == round_id))
-    _assessments(conn, round_id, data, ids, versions, now)
+    _assessments(conn, round_id, plan, ids, versions, now)
     removed = 0 if created else _remove_unlisted(conn, commune_id)
     return LoadResult(commune_id, round_id, created, *counts, removed)
 
 
-def _commune(conn: Connection, data: PackageData) -> tuple[int, bool]:
-    found = conn.execute(select(Commune.id).where(Commune.code == data.commune.code)).scalar()
+def load_package(session: Session, data: PackageData) -> LoadResult:
+    return load_plan(session, make_plan(data))
+
+
+def _commune(conn: Connection, unit: CommuneUnit) -> tuple[int, bool]:
+    found = conn.execute(select(Commune.id).where(Commune.code == unit.code)).scalar()
     if found is not None:
         return found, False
-    unit = data.commune
     [commune_id] = reserve_ids(conn, Commune, 1)
     insert_rows(
         conn,
@@ -153,80 +220,68 @@ def _round(conn: Connection, commune_id: int, ref: RoundRef) -> int:
 
 
 def _villages(
-    conn: Connection, commune_id: int, households: list[HouseholdFacts]
+    conn: Connection, commune_id: int, wanted: tuple[tuple[str, str], ...]
 ) -> dict[str, int]:
     known: dict[str, int] = dict(
         conn.execute(select(Village.name, Village.id).where(Village.commune_id == commune_id)).all()
     )
-    new: dict[str, str] = {}
-    for h in households:
-        if h.village not in known:
-            new.setdefault(h.village, h.area)
+    new = [(name, area) for name, area in wanted if name not in known]
     if new:
         ids = reserve_ids(conn, Village, len(new))
         start = len(known)
         rows = [
             (vid, commune_id, name, area, start + n)
-            for n, (vid, (name, area)) in enumerate(zip(ids, new.items(), strict=True), 1)
+            for n, (vid, (name, area)) in enumerate(zip(ids, new, strict=True), 1)
         ]
         insert_rows(conn, Village, ("id", "commune_id", "name", "area", "position"), rows)
         known.update((str(row[2]), int(row[0])) for row in rows)
     return known
 
 
-def _existing(conn: Connection, commune_id: int) -> dict[str, tuple[int, int, HouseholdFacts]]:
+Existing = dict[str, tuple[int, int, tuple[Any, ...]]]
+
+
+def _existing(conn: Connection, commune_id: int) -> Existing:
+    """code → (id, version, what a plan is compared with) of the commune's households."""
     return {
-        facts.id: (row[0], row[19], facts)
+        facts.id: (row[0], row[19], _comparable(facts.village, household_values(facts), facts))
         for row, facts in iter_commune_households(conn, commune_id)
     }
+
+
+def _comparable(village: str, values: Any, facts: HouseholdFacts) -> tuple[Any, ...]:
+    return (
+        village,
+        tuple(values[c] for c in HOUSEHOLD_FACT_COLUMNS),
+        tuple(tuple(m) for m in facts.members),
+    )
 
 
 def _households(
     conn: Connection,
     commune_id: int,
     villages: dict[str, int],
-    households: list[HouseholdFacts],
-    existing: dict[str, tuple[int, int, HouseholdFacts]],
+    households: tuple[PlannedHousehold, ...],
+    existing: Existing,
     now: Any,
 ) -> tuple[list[int], list[int], tuple[int, int, int]]:
     """Insert new households, update changed ones; returns each household's id and version
     (in package order) and the counts (created, updated, unchanged)."""
-    new = [h for h in households if h.id not in existing]
-    fresh = iter(reserve_ids(conn, Household, len(new)))
+    fresh = iter(reserve_ids(conn, Household, sum(1 for h in households if h.code not in existing)))
     ids, versions = [], []
     inserts, updates, members = [], [], []
     for h in households:
-        known = existing.get(h.id)
+        known = existing.get(h.code)
         if known is None:
             household_id, version = next(fresh), 1
-            values = household_values(h)
-            inserts.append(
-                (
-                    household_id,
-                    commune_id,
-                    villages[h.village],
-                    1,
-                    now,
-                    now,
-                    *(values[c] for c in HOUSEHOLD_FACT_COLUMNS),
-                )
-            )
-            members.append((household_id, h))
+            inserts.append((household_id, commune_id, villages[h.village], 1, now, now, *h.values))
+            members.append((household_id, h.members))
         else:
             household_id, version, old = known
-            if old != h:
+            if old != (h.village, h.values, h.members):
                 version += 1
-                values = household_values(h)
-                updates.append(
-                    (
-                        villages[h.village],
-                        version,
-                        now,
-                        *(values[c] for c in HOUSEHOLD_FACT_COLUMNS),
-                        household_id,
-                    )
-                )
-                members.append((household_id, h))
+                updates.append((villages[h.village], version, now, *h.values, household_id))
+                members.append((household_id, h.members))
         ids.append(household_id)
         versions.append(version)
     insert_rows(conn, Household, HOUSEHOLD_INSERT_COLUMNS, inserts, dates_ready=True)
@@ -237,7 +292,7 @@ def _households(
         conn,
         Member,
         MEMBER_INSERT_COLUMNS,
-        [(hid, position, *m) for hid, h in members for position, m in enumerate(h.members)],
+        [(hid, position, *m) for hid, rows in members for position, m in enumerate(rows)],
     )
     unchanged = len(households) - len(inserts) - len(updates)
     return ids, versions, (len(inserts), len(updates), unchanged)
@@ -252,60 +307,44 @@ def _income_basis(h: HouseholdFacts, stated: Stated) -> str | None:
 def _assessments(
     conn: Connection,
     round_id: int,
-    data: PackageData,
+    plan: LoadPlan,
     household_ids: list[int],
     versions: list[int],
     now: Any,
 ) -> None:
     """One assessment per household with the commune's stated result (classification and
-    decision), and its report features computed with the package's own pack and reference date
-    for the class the reports count (the decision once there is one)."""
-    ids = reserve_ids(conn, Assessment, len(data.households))
-    maker = FeatureMaker(data.pack, data.round.reference_date)
-    reference = date_param(conn, data.round.reference_date)
-    std, rev = data.round.standard_id, data.round.standard_revision
+    decision), and its report features."""
+    ids = reserve_ids(conn, Assessment, len(plan.households))
+    reference = date_param(conn, plan.round.reference_date)
+    std, rev = plan.round.standard_id, plan.round.standard_revision
     rows, features = [], []
-    for aid, hid, version, h, s in zip(
-        ids, household_ids, versions, data.households, data.stated, strict=True
-    ):
+    for aid, hid, version, h in zip(ids, household_ids, versions, plan.households, strict=True):
+        step, final, cls, decided, deprived, count, basis, income, b1 = h.result
         rows.append(
             (
                 aid,
                 round_id,
                 hid,
-                s.step,
-                s.final,
+                step,
+                final,
                 std,
                 rev,
                 reference,
                 version,
-                s.cls,
-                s.decided,
-                ",".join(s.deprived),
-                len(s.deprived),
-                _income_basis(h, s),
-                h.income_per_capita_month,
-                h.b1_score,
+                cls,
+                decided,
+                deprived,
+                count,
+                basis,
+                income,
+                b1,
                 0,
                 0,
                 0,
                 now,
             )
         )
-        f = maker.of(h, s.official, s.deprived)
-        features.append(
-            (
-                aid,
-                f.members,
-                f.farm,
-                f.ethnicity[:60],
-                f.female_head,
-                f.no_labour,
-                f.children,
-                f.children_health,
-                f.children_school,
-            )
-        )
+        features.append((aid, *h.features))
     insert_rows(conn, Assessment, ASSESSMENT_COLUMNS, rows, dates_ready=True)
     insert_rows(conn, HouseholdFeatures, FEATURE_COLUMNS, features)
 

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from app import __version__, atomic, audit
 from app.actor import Actor
 from app.errors import RaSoatError
-from app.office.intake_prepare import ACCEPTED
+from app.office.intake_check import ACCEPTED
 from app.office.setup import office
 from app.package_signing import SigningIdentity
 from app.permissions import require

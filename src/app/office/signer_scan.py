@@ -15,7 +15,7 @@ from pathlib import Path
 
 from app.cms_verify import CmsError, CmsResult, chain_to, verify_detached
 from app.errors import RaSoatError
-from app.office.intake_prepare import MAX_PACKAGE_BYTES, Decrypt, SignerCandidate, candidate
+from app.office.intake_check import MAX_PACKAGE_BYTES, DecryptKey, SignerCandidate, candidate
 from app.office.signers import is_demo, load_register
 from app.package_envelope import is_enveloped
 from app.package_manifest import MANIFEST, SIGNATURE, Manifest, ManifestError, parse
@@ -27,7 +27,7 @@ from models.database import Database
 def new_signers(
     db: Database,
     paths: Sequence[Path],
-    decrypt: Decrypt | None = None,
+    decrypt: DecryptKey | None = None,
     allow_demo: bool = False,
 ) -> list[SignerCandidate]:
     """One candidate per unknown certificate, in the order the packages are given."""
@@ -56,7 +56,7 @@ def new_signers(
     return out
 
 
-def _signed_manifest(path: Path, decrypt: Decrypt | None) -> tuple[Manifest, CmsResult] | None:
+def _signed_manifest(path: Path, decrypt: DecryptKey | None) -> tuple[Manifest, CmsResult] | None:
     try:
         if path.stat().st_size > MAX_PACKAGE_BYTES:
             return None

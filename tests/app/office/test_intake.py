@@ -7,10 +7,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import pytest
 from sqlalchemy import func, select
 
-from app.office.intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED, SignerCandidate
+from app.office.intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED
 from app.office.signers import list_signers, revoke_signer
 from app.package_manifest import DATA
 from models import Assessment, Commune, Household, ReceivedPackage
@@ -20,6 +19,7 @@ from tests.app.office.conftest import (
     OFFICE,
     A,
     B,
+    C,
     copy_to,
     data_state,
     minutes,
@@ -99,23 +99,19 @@ def test_tampered_package_is_rejected_and_nothing_is_imported(
 def test_unknown_signer_is_rejected_unless_the_officer_confirms(
     office_db: Database, signer_pool: dict[str, CommuneSigner], make_package
 ) -> None:
+    from app.office.signer_scan import new_signers
+
     path = make_package(signer_pool[A], 15)
-    asked: list[SignerCandidate] = []
-
-    def refuse(candidate: SignerCandidate) -> bool:
-        asked.append(candidate)
-        return False
-
     before = data_state(office_db)
-    [outcome] = take(office_db, path).outcomes  # no way to ask: refused
+    [outcome] = take(office_db, path).outcomes  # nobody confirmed it: refused
     assert outcome.status == REJECTED
     assert "chưa có trong danh sách tin cậy" in outcome.reason_texts()[0]
-    [outcome] = take(office_db, path, confirm_signer=refuse).outcomes
-    assert outcome.status == REJECTED
-    assert asked and asked[0].commune_code == A
-    assert asked[0].fingerprint == signer_pool[A].identity.fingerprint
+    assert outcome.commune == "Phường Tuy Hoà"  # the log keeps what the package claims
     assert data_state(office_db) == before
-    [outcome] = take(office_db, path, confirm_signer=lambda c: True).outcomes
+    [asked] = new_signers(office_db, [path])  # what the officer is asked about
+    assert asked.commune_code == A
+    assert asked.fingerprint == signer_pool[A].identity.fingerprint
+    [outcome] = take(office_db, path, trust_first=(asked,)).outcomes  # confirmed
     assert outcome.status == ACCEPTED
     with office_db.sessions() as session:
         [entry] = list_signers(session)
@@ -129,7 +125,10 @@ def test_a_commune_cannot_sign_for_another(
     """A's key is trusted, for A: its package about B is refused, and never offered."""
     forged = make_package(signer_pool[A], 10, commune=B)
     trust(office_db, signer_pool[A])
-    [outcome] = take(office_db, forged, confirm_signer=lambda c: pytest.fail("asked")).outcomes
+    from app.office.signer_scan import new_signers
+
+    assert new_signers(office_db, [forged]) == []  # known: nothing to ask
+    [outcome] = take(office_db, forged).outcomes
     assert outcome.status == REJECTED
     assert f"cho xã {B}" in outcome.reason_texts()[0]
     assert household_codes(office_db, B) == set()
@@ -142,7 +141,7 @@ def test_revoked_signer_is_refused_and_never_offered(
     trust(office_db, signer_pool[A])
     with office_db.sessions.begin() as session:
         revoke_signer(session, OFFICE, signer_pool[A].identity.fingerprint[:20], "Mất máy tính")
-    [outcome] = take(office_db, path, confirm_signer=lambda c: pytest.fail("asked")).outcomes
+    [outcome] = take(office_db, path).outcomes
     assert outcome.status == REJECTED
     assert "đã bị thu hồi" in outcome.reason_texts()[0]
 
@@ -292,3 +291,25 @@ def test_unknown_certificates_are_found_up_front_once_each(
     with office_db.sessions.begin() as session:
         revoke_signer(session, OFFICE, signer_pool[A].identity.fingerprint, "Lộ khóa")
     assert new_signers(office_db, [a1, b]) == found[1:]  # a revoked one is never offered
+
+
+def test_a_batch_is_checked_in_worker_processes_with_the_same_outcomes(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package
+) -> None:
+    """Five packages (a batch): checked ahead in another process, written in order."""
+    from app.office.intake import worker_count
+
+    good = [make_package(signer_pool[c], 12, seed=n) for n, c in enumerate((A, B, C))]
+    older = make_package(signer_pool[A], 9, seed=7, created=minutes(-5), folder="older")
+    tampered = make_package(signer_pool[B], 8, seed=8, created=minutes(7), folder="bad")
+    files = read_zip(tampered)
+    files[DATA] += b" "  # one byte more: still JSON, no longer what was signed
+    write_zip(tampered, files)
+    trust(office_db, signer_pool[A], signer_pool[B], signer_pool[C])
+    paths = [*good, older, tampered]
+    assert worker_count(len(paths)) >= 1
+    summary = take(office_db, *paths)
+    assert [o.status for o in summary.outcomes] == [ACCEPTED] * 3 + [SUPERSEDED, REJECTED]
+    assert "data/households.json" in summary.outcomes[-1].reason_texts()[0]
+    for path, code in zip(good, (A, B, C), strict=True):
+        assert classes_in(office_db, code) == stated(path)
