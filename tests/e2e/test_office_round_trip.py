@@ -186,3 +186,24 @@ def test_office_on_postgresql_from_the_command_line(laptops: Laptops, pg_db: Dat
     assert "[Đã nhận]" in out
     out = ok("--db", url, "--user", "tiepnhan", "consolidate", "--out", str(laptops.tmp / "r"))
     assert "40 hộ" in out
+
+
+def test_a_new_commune_is_trusted_at_its_first_package_by_its_fingerprint(
+    laptops: Laptops,
+) -> None:
+    from app.package_signing import cert_fingerprint
+    from app.package_trust import load_certificates
+
+    _, package, cert = commune_package(laptops)
+    fingerprint = cert_fingerprint(load_certificates(cert)[0])
+    so = set_up_office(laptops)
+    as_office = ("--db", so, "--user", "tiepnhan")
+    code, _, err = run(*as_office, "intake", str(package), "--accept-signer", fingerprint[:8])
+    assert code == 1 and "16 chữ số" in err
+    code, _, err = run(*as_office, "intake", str(package), "--accept-signer", "0" * 16)
+    assert code == 2 and "chưa có trong danh sách tin cậy" in err
+    grouped = ":".join(fingerprint[i : i + 2] for i in range(0, 20, 2))  # as some tools print it
+    out = ok(*as_office, "intake", str(package), "--accept-signer", grouped)
+    assert "[Đã nhận]" in out
+    listed = ok(*as_office, "signers", "list")
+    assert "Xã Ea Ly (22237)" in listed and fingerprint in listed

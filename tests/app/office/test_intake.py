@@ -7,8 +7,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
+from app.errors import RaSoatError
 from app.office.intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED
 from app.office.signers import list_signers, revoke_signer
 from app.package_manifest import DATA
@@ -313,3 +315,57 @@ def test_a_batch_is_checked_in_worker_processes_with_the_same_outcomes(
     assert "data/households.json" in summary.outcomes[-1].reason_texts()[0]
     for path, code in zip(good, (A, B, C), strict=True):
         assert classes_in(office_db, code) == stated(path)
+
+
+def test_a_package_encrypted_for_the_office_is_opened_with_its_key(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package, tmp_path: Path
+) -> None:
+    from app import keys
+    from app.office.intake import DecryptKey
+    from app.package_envelope import encrypt
+
+    info = keys.create_key("so", "Sở NN và MT tỉnh Đắk Lắk", "Sở NN và MT", b"khoa-cua-so-2026")
+    office_cert = keys.chain_of(info.name)[0]
+    plain = make_package(signer_pool[A], 10)
+    sealed = plain.with_name(plain.name + ".p7m")
+    sealed.write_bytes(encrypt(plain.read_bytes(), office_cert))
+    plain.unlink()
+    trust(office_db, signer_pool[A])
+    [outcome] = take(office_db, sealed).outcomes
+    assert outcome.status == REJECTED and "đã được mã hóa" in outcome.reason_texts()[0]
+    wrong = DecryptKey(info.path.read_bytes(), b"sai-mat-khau")
+    [outcome] = take(office_db, sealed, decrypt=wrong).outcomes
+    assert outcome.status == REJECTED
+    key = DecryptKey(info.path.read_bytes(), b"khoa-cua-so-2026")
+    [outcome] = take(office_db, sealed, decrypt=key).outcomes
+    assert outcome.status == ACCEPTED and outcome.households == 10
+    with office_db.sessions() as session:
+        archived = Path(
+            session.scalar(
+                select(ReceivedPackage.archive_path).where(ReceivedPackage.status == ACCEPTED)
+            )
+        )
+    # The archive keeps the signed package itself (decrypted): anyone can verify it again.
+    assert archived.name == plain.name and read_zip(archived)[DATA]
+
+
+def test_the_log_is_exported_as_a_workbook(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from app.office.intake_log import export_log
+
+    trust(office_db, signer_pool[A])
+    good = make_package(signer_pool[A], 5)
+    take(office_db, good, good)
+    out = tmp_path / "nhat-ky.xlsx"
+    with office_db.sessions.begin() as session:
+        assert export_log(session, OFFICE, out) == 2
+    rows = list(load_workbook(out, read_only=True).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Số", "Thời điểm nhận", "Người nhận", "Tệp")
+    assert [r[8] for r in rows[1:]] == ["Trùng, không nhập lại", "Đã nhận"]
+    assert rows[2][5] == "Phường Tuy Hoà" and rows[2][7] == 5
+    with office_db.sessions.begin() as session, pytest.raises(RaSoatError) as err:
+        export_log(session, OFFICE, tmp_path / "log.txt")
+    assert err.value.key == "intake.log_format"
