@@ -164,10 +164,6 @@ def load_plan(session: Session, plan: LoadPlan) -> LoadResult:
     return LoadResult(commune_id, round_id, created, *counts, removed)
 
 
-def load_package(session: Session, data: PackageData) -> LoadResult:
-    return load_plan(session, make_plan(data))
-
-
 def _commune(conn: Connection, unit: CommuneUnit) -> tuple[int, bool]:
     found = conn.execute(select(Commune.id).where(Commune.code == unit.code)).scalar()
     if found is not None:

@@ -19,6 +19,8 @@ from openpyxl.workbook import Workbook
 from app.office.consolidation import ConsolidatedSource
 from app.report_pdf import (
     BOLD,
+    FOOTER_BAND,
+    HEADER_BAND,
     MARGIN,
     REGULAR,
     PageCanvas,
@@ -31,6 +33,8 @@ from app.reports.table import format_number
 POOR_RGB = (0.70, 0.09, 0.17)
 NEAR_RGB = (0.94, 0.54, 0.38)
 PITCH = 12.5  # points per commune
+AXIS_LABELS = 14  # the tick labels drawn below the last bar
+FIRST_HEADING = 72  # the administrative heading and title on the first page (title_block)
 LABEL_WIDTH = 170.0
 TITLE = "TỶ LỆ HỘ NGHÈO, HỘ CẬN NGHÈO THEO XÃ, PHƯỜNG"
 SHEET = "Biểu đồ tỷ lệ nghèo"
@@ -73,9 +77,15 @@ def chart_pages(source: ConsolidatedSource, page_height: float) -> list[PagePain
     if not all_bars:
         return []
     end, step = _scale(max(b.poor + b.near_poor for b in all_bars))
-    usable = page_height - 2 * MARGIN - 190  # the title block, legend, axis labels, footer
-    per_page = max(5, int(usable // PITCH))
-    pages = [all_bars[i : i + per_page] for i in range(0, len(all_bars), per_page)]
+    # The bars run from below the title (and, on the first page, the document's heading) and
+    # the legend down to the axis labels above the footer band.
+    # Same bands as PageCanvas.content_top/content_bottom, plus room for the axis labels.
+    bottom = MARGIN + FOOTER_BAND - 14 + AXIS_LABELS
+    top = page_height - MARGIN - HEADER_BAND + 14
+    first = max(5, int((top - FIRST_HEADING - 36 - bottom) // PITCH))
+    later = max(5, int((top - 14 - 36 - bottom) // PITCH))
+    pages = [all_bars[:first]]
+    pages += [all_bars[i : i + later] for i in range(first, len(all_bars), later)]
     average = province_rate(source, "poor")
     return [_painter(source, chunk, end, step, average, n == 0) for n, chunk in enumerate(pages)]
 

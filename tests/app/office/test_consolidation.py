@@ -232,3 +232,45 @@ def test_the_chairmans_decision_is_what_is_counted(
     assert counted["not_poor"] == classes.count("not_poor") - 1 + 1
     assert stored[poor[0]] == "none" and stored[other[0]] == "poor"
     assert sum(1 for v in stored.values() if v is None) == 57
+
+
+def test_a_long_chart_breaks_across_pages_above_the_footer(
+    office_db: Database, two_communes: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A province of 130 communes: every commune's bar is drawn once, and no bar (nor the axis
+    under it) runs into the footer band with the page number and the QR code."""
+    import dataclasses
+    import re
+
+    from reportlab.lib.pagesizes import A4, landscape
+
+    from app.office.consolidated_reports import write_consolidated
+    from app.report_pdf import FOOTER_BAND, MARGIN
+
+    with office_db.sessions() as session:
+        source = load_consolidation(session)
+    base = source.communes[0]
+    many = tuple(
+        dataclasses.replace(base, code=f"9{i:04d}", name=f"Xã Thử {i:03d}") for i in range(130)
+    )
+    source = dataclasses.replace(source, communes=many)
+    files = write_consolidated(source, tmp_path)
+    html = subprocess.run(
+        ["pdftotext", "-bbox", str(files.pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    height = landscape(A4)[1]
+    footer_top = MARGIN + FOOTER_BAND - 14  # PageCanvas.content_bottom, in PDF coordinates
+    seen: Counter[str] = Counter()
+    for page in html.split("<page ")[1:]:
+        words = re.findall(r'yMax="([\d.]+)">([^<]*)</word>', page)
+        texts = [w for _, w in words]
+        if "chung:" not in texts:
+            continue  # not a chart page (its legend names the province's rate "chung")
+        for i, (y_max, word) in enumerate(words):
+            if word == "Thử":
+                seen[words[i + 1][1]] += 1
+                assert height - float(y_max) > footer_top
+            if word == "%":
+                assert height - float(y_max) > footer_top
+    assert sorted(seen) == [f"{i:03d}" for i in range(130)]
+    assert set(seen.values()) == {1}
