@@ -24,8 +24,8 @@ test: venv
 
 ## ruff (lint + format check) and mypy (strict) on the core.
 lint: venv
-	$(BIN)/ruff check src tests benchmarks installer
-	$(BIN)/ruff format --check src tests benchmarks installer
+	$(BIN)/ruff check src tests benchmarks installer tools
+	$(BIN)/ruff format --check src tests benchmarks installer tools
 	$(BIN)/mypy
 
 ## Benchmarks on a 50,000-household demo commune (figures as ratios against raw baselines).

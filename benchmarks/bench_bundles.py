@@ -18,9 +18,10 @@ from typing import Any
 
 from app.actor import Actor
 from app.communes import VillageSpec, create_commune, only_commune
-from app.demo import DEMO_COMMUNE, generate, villages
-from app.exchange_read import ExchangeDocument
-from app.exporting import commune_ref
+from app.demo.households import DEMO_COMMUNE, generate, villages
+from app.exchange.exporting import commune_ref
+from app.exchange.importing import import_document
+from app.exchange.read import ExchangeDocument
 from app.facts import HouseholdFacts
 from app.fieldwork.assignment_open import open_assignment
 from app.fieldwork.assignments import Selection, issue_assignment
@@ -28,7 +29,6 @@ from app.fieldwork.bundle_export import export_bundle
 from app.fieldwork.bundle_merge import merge_bundle
 from app.fieldwork.reviewers import ReviewerSpec, laptop_key, register_reviewer
 from app.household_rows import iter_commune_households
-from app.importing import import_document
 from app.rounds import current_round
 from app.storage import open_database
 from models.database import Database

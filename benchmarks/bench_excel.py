@@ -21,7 +21,7 @@ from openpyxl import Workbook, load_workbook
 
 from app.actor import Actor
 from app.communes import VillageSpec, create_commune
-from app.excel_import import analyse_excel, import_excel
+from app.excel.importing import analyse_excel, import_excel
 from app.storage import open_database
 
 REFERENCE = date(2026, 11, 15)

@@ -57,7 +57,7 @@ def run(workdir: Path, report: Any, households: int = 50_000) -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from app.demo_commune import create_demo
+    from app.demo.commune import create_demo
     from app.settings import Settings
     from app.storage import open_database
     from ui.app_root import RaSoatApp

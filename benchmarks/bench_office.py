@@ -27,13 +27,13 @@ import psycopg
 
 from app.actor import Actor
 from app.admin_units import communes
-from app.exchange_read import parse_structure
+from app.exchange.read import parse_structure
 from app.household_rows import HOUSEHOLD_FACT_COLUMNS, MEMBER_INSERT_COLUMNS, household_values
 from app.office.consolidated_reports import consolidate
 from app.office.intake import find_packages, intake
 from app.office.setup import set_up_office
 from app.office.signers import import_signers
-from app.package_manifest import DATA
+from app.package.manifest import DATA
 from app.storage import open_database
 from models.database import Database
 

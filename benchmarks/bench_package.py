@@ -21,9 +21,9 @@ from typing import Any
 
 from app import keys
 from app.actor import Actor
-from app.demo_commune import create_demo
-from app.package_trust import TrustStore
-from app.package_verify import verify_package
+from app.demo.commune import create_demo
+from app.package.trust import TrustStore
+from app.package.verify import verify_package
 from app.storage import open_database
 from benchmarks.bench_core import raw_read
 
@@ -33,7 +33,7 @@ import json, resource, sys, time
 from pathlib import Path
 from app import keys
 from app.actor import Actor
-from app.package_build import build_package
+from app.package.build import build_package
 from app.storage import open_database
 db = open_database(sys.argv[1])
 started = time.perf_counter()

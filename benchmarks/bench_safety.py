@@ -19,10 +19,10 @@ from app import atomic, backups
 from app.actor import Actor
 from app.assessments import classify_round
 from app.communes import VillageSpec, create_commune, only_commune
-from app.demo import DEMO_COMMUNE, generate, villages
-from app.exchange_write import document_dict, dumps
-from app.exporting import commune_ref
-from app.importing import import_file
+from app.demo.households import DEMO_COMMUNE, generate, villages
+from app.exchange.exporting import commune_ref
+from app.exchange.importing import import_file
+from app.exchange.write import document_dict, dumps
 from app.rounds import current_round
 from app.storage import open_database
 from models.database import Database

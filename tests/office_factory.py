@@ -1,6 +1,6 @@
 """Signed packages of many communes, made quickly, for the receiving office's tests and benchmark.
 
-A package made here has exactly the shape `app.package_build.build_package` gives (the same
+A package made here has exactly the shape `app.package.build.build_package` gives (the same
 files, manifest fields, CMS signature over the manifest and PAdES signature on every PDF), but
 without a commune database: the households come from the demo generator (seeded per commune),
 their results from the classifier, and the reports are real renders of one small demo commune,
@@ -31,17 +31,17 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from app import __version__
 from app.admin_units import commune_by_code
 from app.classify import Classifier
-from app.demo import generate
-from app.exchange_read import Commune as CommuneRef
-from app.exchange_write import document_dict, dumps
+from app.demo.households import generate
+from app.exchange.read import Commune as CommuneRef
+from app.exchange.write import document_dict, dumps
 from app.facts import HouseholdFacts
 from app.keys import issue_pair
-from app.package_manifest import DATA, MANIFEST, SIGNATURE, FileEntry, Manifest
-from app.package_signing import SigningIdentity, to_asn1
-from app.report_excel import write_workbook
-from app.report_pdf import Stamp, write_tables_pdf
+from app.package.manifest import DATA, MANIFEST, SIGNATURE, FileEntry, Manifest
+from app.package.signing import SigningIdentity, to_asn1
 from app.reports import summary_tables
+from app.reports.pdf import Stamp, write_tables_pdf
 from app.reports.source import CommuneInfo, ReportSource, Result, RoundInfo
+from app.reports.workbook import write_workbook
 from app.standards import get_pack
 
 STANDARD = "VN-MPS-2022-2025"

@@ -26,7 +26,7 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
-    from app.demo_commune import create_demo
+    from app.demo.commune import create_demo
     from app.settings import Settings
     from app.storage import open_database
     from ui.app_root import RaSoatApp, apply_language

@@ -26,7 +26,7 @@ from app.assessments import (
 from app.changes import diff
 from app.communes import VillageSpec, insert_village
 from app.errors import InvalidData, NotFound, RaSoatError
-from app.exchange_write import household_dict
+from app.exchange.write import household_dict
 from app.facts import HouseholdFacts
 from app.household_rows import facts_from_orm, household_values, member_values
 from app.permissions import require

@@ -32,9 +32,9 @@ from sqlalchemy.orm import Session
 
 from app import atomic, audit
 from app.actor import Actor
-from app.cms_verify import HASHES
 from app.errors import RaSoatError
-from app.package_signing import SigningIdentity, cert_fingerprint, common_name, to_asn1
+from app.package.cms_verify import HASHES
+from app.package.signing import SigningIdentity, cert_fingerprint, common_name, to_asn1
 from app.paths import data_dir
 from app.permissions import can, require
 from models import Setting

@@ -23,12 +23,12 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.actor import Actor
-from app.cms_verify import CmsError, chain_to, verify_detached
 from app.communes import only_commune
 from app.errors import RaSoatError
-from app.package_read import Limits, NotAZip, PackageZip
-from app.package_signing import common_name
-from app.package_trust import TrustStore
+from app.package.cms_verify import CmsError, chain_to, verify_detached
+from app.package.read import Limits, NotAZip, PackageZip
+from app.package.signing import common_name
+from app.package.trust import TrustStore
 from app.permissions import require
 from app.textnorm import nfc
 from models import AuditEvent, Household, HouseholdComment, ImportedResponse, Member, Village

@@ -120,7 +120,7 @@ def _resources() -> str:
 
 
 def _database(folder: Path, state: dict[str, Any]) -> str:
-    from app.demo_commune import create_demo
+    from app.demo.commune import create_demo
     from app.storage import open_database
     from app.users import bootstrap_administrator, create_user
 
@@ -168,8 +168,8 @@ def _classify(folder: Path, state: dict[str, Any]) -> str:
 
 
 def _exchange(folder: Path, state: dict[str, Any]) -> str:
-    from app.exchange_read import read_file
-    from app.exporting import export_file
+    from app.exchange.exporting import export_file
+    from app.exchange.read import read_file
 
     out = folder / "export.json"
     with state["db"].sessions.begin() as session:
@@ -183,7 +183,7 @@ def _exchange(folder: Path, state: dict[str, Any]) -> str:
 def _excel(folder: Path, state: dict[str, Any]) -> str:
     from openpyxl import Workbook
 
-    from app.excel_import import analyse_excel
+    from app.excel.importing import analyse_excel
 
     path = folder / "danh-sach.xlsx"
     wb = Workbook()
@@ -229,9 +229,9 @@ def _package(folder: Path, state: dict[str, Any]) -> str:
     """A signed package of the demo commune (with its Excel and PDF reports), then verified
     completely: hashes, manifest signature, PDF signatures, no extra file."""
     from app.keys import DEMO_PASSPHRASE, assigned_key, load_identity
-    from app.package_build import build_package
-    from app.package_trust import TrustStore
-    from app.package_verify import verify_package
+    from app.package.build import build_package
+    from app.package.trust import TrustStore
+    from app.package.verify import verify_package
 
     out = folder / "package"
     out.mkdir()

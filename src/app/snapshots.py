@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.exchange_read import read_household
-from app.exchange_write import household_dict
+from app.exchange.read import read_household
+from app.exchange.write import household_dict
 from app.facts import HouseholdFacts
 from models import HouseholdVersion
 

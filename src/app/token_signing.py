@@ -15,7 +15,7 @@ from typing import Any
 from cryptography import x509
 
 from app.errors import RaSoatError
-from app.package_signing import SigningIdentity
+from app.package.signing import SigningIdentity
 
 PIN_ENV = "RASOAT_TOKEN_PIN"
 

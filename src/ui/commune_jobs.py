@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from app.assessments import classify_round
 from app.communes import only_commune
-from app.exporting import export_file
-from app.importing import import_file
+from app.exchange.exporting import export_file
+from app.exchange.importing import import_file
 from app.rounds import current_round
 
 if TYPE_CHECKING:

@@ -1,7 +1,7 @@
 """The Excel import wizard: pick the file and sheet, correct the column mapping, see every
 problem, confirm each match with a known household, then import as a long job.
 
-Everything it decides goes through `app.excel_import` (analyse_excel, import_excel_into): the
+Everything it decides goes through `app.excel.importing` (analyse_excel, import_excel_into): the
 wizard only shows the analysis and collects the officer's answers. The analysis of a large list
 takes seconds, so it runs on the writer lane with the progress dialog, like every long job.
 """
@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import RaSoatError
-from app.excel_fields import CLASSES, fields_catalogue
-from app.excel_import import ExcelPreview, analyse_excel, import_excel_into
-from app.excel_mapping import ExcelMapping, load_mapping, save_mapping, saved_mappings
-from app.excel_sheet import list_sheets
+from app.excel.fields import CLASSES, fields_catalogue
+from app.excel.importing import ExcelPreview, analyse_excel, import_excel_into
+from app.excel.mapping import ExcelMapping, load_mapping, save_mapping, saved_mappings
+from app.excel.sheet import list_sheets
 from app.i18n import label
 from ui.context import AppContext
 

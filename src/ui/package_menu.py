@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import keys
-from app.package_build import PackageResult, build_package, write_certificates
-from app.package_trust import TrustStore
-from app.package_verify import VerificationReport, verify_package
+from app.package.build import PackageResult, build_package, write_certificates
+from app.package.trust import TrustStore
+from app.package.verify import VerificationReport, verify_package
 from app.permissions import can
 
 if TYPE_CHECKING:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QWidget
 from app import backups
 from app.actor import Actor
 from app.communes import find_commune
-from app.demo_commune import create_demo
+from app.demo.commune import create_demo
 from app.errors import RaSoatError
 from app.i18n import tr
 from app.jobs import IsCancelled, Progress

@@ -12,12 +12,12 @@ from sqlalchemy import func, inspect, select, text
 from app import audit
 from app.assessments import classify_round
 from app.communes import only_commune
-from app.demo import generate
+from app.demo.households import generate
 from app.errors import InvalidData
-from app.exchange_read import ExchangeDocument
-from app.exporting import commune_ref, export_document
+from app.exchange.exporting import commune_ref, export_document
+from app.exchange.importing import import_document
+from app.exchange.read import ExchangeDocument
 from app.households import save_household
-from app.importing import import_document
 from app.rounds import current_round
 from models import Assessment, AuditEvent, Household, HouseholdVersion, Member
 from models.database import Database

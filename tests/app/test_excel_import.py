@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from app import audit
 from app.communes import only_commune
 from app.errors import RaSoatError
-from app.excel_import import ExcelInvalid, analyse_excel, import_excel
-from app.excel_mapping import ExcelMapping, load_mapping, save_mapping
-from app.exchange_read import ExchangeDocument
-from app.exporting import commune_ref
-from app.importing import import_document
+from app.excel.importing import ExcelInvalid, analyse_excel, import_excel
+from app.excel.mapping import ExcelMapping, load_mapping, save_mapping
+from app.exchange.exporting import commune_ref
+from app.exchange.importing import import_document
+from app.exchange.read import ExchangeDocument
 from app.pending_households import complete_survey, pending_draft, pending_list
 from app.previous_classes import previous_classes
 from app.rounds import current_round

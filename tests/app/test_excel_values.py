@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from app.excel_fields import parse_birth, parse_class, parse_id_number
+from app.excel.fields import parse_birth, parse_class, parse_id_number
 from app.old_admin_units import communes_named, provinces_named
 
 TODAY = date(2026, 11, 20)

@@ -11,10 +11,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from app.demo import generate
+from app.demo.households import generate
 from app.errors import InvalidData, RaSoatError
-from app.exchange_read import Commune, decode, parse_document, read_file
-from app.exchange_write import document_dict, dumps
+from app.exchange.read import Commune, decode, parse_document, read_file
+from app.exchange.write import document_dict, dumps
 from app.resources import resource_path
 from tests.builders import contract_example
 

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.exchange_read import _Reader
+from app.exchange.read import _Reader
 from tests.builders import contract_example
 
 BASE = contract_example()["households"][0]

@@ -12,9 +12,9 @@ from sqlalchemy import func, select, text
 from app.assessments import classify_round
 from app.communes import only_commune
 from app.errors import InvalidData, RaSoatError
-from app.exchange_write import household_dict
-from app.exporting import export_document
-from app.importing import import_file
+from app.exchange.exporting import export_document
+from app.exchange.importing import import_file
+from app.exchange.write import household_dict
 from app.jobs import JobCancelled
 from app.rounds import current_round
 from app.snapshots import load_version
@@ -115,7 +115,7 @@ def test_export_then_import_elsewhere_is_identical(
 ) -> None:
     import shutil
 
-    from app.demo_commune import create_demo
+    from app.demo.commune import create_demo
     from app.storage import open_database
 
     demo_path = tmp_path / "demo.sqlite"
@@ -138,7 +138,7 @@ def test_export_then_import_elsewhere_is_identical(
 
 
 def test_classify_all_stores_every_result(db: Database) -> None:
-    from app.demo_commune import create_demo
+    from app.demo.commune import create_demo
 
     document = create_demo(db, OFFICER, 300, seed=11)
     with db.sessions.begin() as s:

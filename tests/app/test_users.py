@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from app.communes import only_commune
 from app.errors import PermissionDenied, RaSoatError
+from app.exchange.importing import import_file
 from app.households import delete_household, save_household
-from app.importing import import_file
 from app.permissions import require
 from app.users import create_user, set_active, set_role, sign_in
 from models import AuditEvent, User

@@ -191,8 +191,8 @@ def test_office_on_postgresql_from_the_command_line(laptops: Laptops, pg_db: Dat
 def test_a_new_commune_is_trusted_at_its_first_package_by_its_fingerprint(
     laptops: Laptops,
 ) -> None:
-    from app.package_signing import cert_fingerprint
-    from app.package_trust import load_certificates
+    from app.package.signing import cert_fingerprint
+    from app.package.trust import load_certificates
 
     _, package, cert = commune_package(laptops)
     fingerprint = cert_fingerprint(load_certificates(cert)[0])

@@ -8,9 +8,9 @@ from typing import Any
 from app import backups
 from app.actor import Actor
 from app.communes import only_commune
-from app.exporting import export_file
+from app.exchange.exporting import export_file
+from app.exchange.importing import import_file_into
 from app.households import household_facts, load_household, save_household
-from app.importing import import_file_into
 from app.storage import open_database
 
 ACTOR = Actor("kill-test", "officer")

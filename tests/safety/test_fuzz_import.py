@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 
 from app.communes import VillageSpec, create_commune, only_commune
 from app.errors import InvalidData, RaSoatError
-from app.exchange_write import household_dict
+from app.exchange.importing import import_file, read_import_file
+from app.exchange.write import household_dict
 from app.household_rows import iter_commune_households
-from app.importing import import_file, read_import_file
 from app.storage import open_database
 from models.database import Database
 from tests.builders import REFERENCE_DATE, contract_example

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from app.cli import main
 from app.errors import RaSoatError
-from app.excel_import import ExcelInvalid, analyse_excel, import_excel_into
+from app.excel.importing import ExcelInvalid, analyse_excel, import_excel_into
 from models.database import Database
 from tests.conftest import TESTER
 from tests.dbstate import file_state

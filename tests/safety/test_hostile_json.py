@@ -18,8 +18,8 @@ from app import backups
 from app.cli import main
 from app.communes import only_commune
 from app.errors import InvalidData, RaSoatError
+from app.exchange.importing import import_file_into
 from app.households import save_household
-from app.importing import import_file_into
 from models import Household
 from models.database import Database
 from tests.builders import contract_example, household, member

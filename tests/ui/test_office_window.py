@@ -187,10 +187,10 @@ def test_the_commune_imports_the_reply_and_sees_the_comment(
 ) -> None:
     """Xã Ea Ly (the commune of the GUI fixtures) gets a reply from an office it trusts."""
     from app.communes import only_commune
-    from app.demo import generate
-    from app.exchange_read import ExchangeDocument
-    from app.exporting import commune_ref
-    from app.importing import import_document
+    from app.demo.households import generate
+    from app.exchange.exporting import commune_ref
+    from app.exchange.importing import import_document
+    from app.exchange.read import ExchangeDocument
     from app.office.intake import IntakeOptions, intake
     from app.office.responses import set_verdict, write_response
     from app.office.signers import register_certificate

@@ -12,11 +12,11 @@ from typing import Any
 from app.assessments import classify_round
 from app.cli.context import CliContext
 from app.communes import VillageSpec, create_commune, only_commune
-from app.demo_accounts import DEMO_ACCOUNTS, create_demo_accounts
-from app.demo_commune import create_demo
+from app.demo.accounts import DEMO_ACCOUNTS, create_demo_accounts
+from app.demo.commune import create_demo
 from app.errors import RaSoatError
-from app.exporting import export_file
-from app.importing import import_file_into
+from app.exchange.exporting import export_file
+from app.exchange.importing import import_file_into
 from app.keys import DEMO_PASSPHRASE
 from app.rounds import current_round
 from app.standards import available_packs, get_pack
@@ -119,7 +119,7 @@ def init(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def demo(ctx: CliContext, args: argparse.Namespace) -> int:
     """The demo commune; on a database without accounts, also an administrator and one account
-    per role (see app/demo_accounts.py), all with the password from RASOAT_PASSWORD or, if it
+    per role (see app/demo/accounts.py), all with the password from RASOAT_PASSWORD or, if it
     is not set, a generated one that is printed once."""
     if args.households < 0:
         raise RaSoatError("cli.bad_count", value=args.households)

@@ -13,8 +13,8 @@ from typing import Any
 
 from app.cli.context import CliContext
 from app.errors import RaSoatError
-from app.excel_import import ExcelInvalid, ExcelPreview, analyse_excel, import_excel_into
-from app.excel_mapping import ExcelMapping, load_mapping, save_mapping
+from app.excel.importing import ExcelInvalid, ExcelPreview, analyse_excel, import_excel_into
+from app.excel.mapping import ExcelMapping, load_mapping, save_mapping
 from app.i18n import label
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from app.classify import Classifier
 from app.cli.context import CliContext
 from app.errors import InvalidData
-from app.exchange_read import read_file
+from app.exchange.read import read_file
 from app.explain import class_label
 from app.i18n import format_money
 from app.standards import get_pack

@@ -37,7 +37,7 @@ from app.office.intake import (
     intake,
 )
 from app.office.signer_scan import new_signers
-from app.package_trust import TrustStore
+from app.package.trust import TrustStore
 from app.review_responses import import_response
 
 EXIT_INVALID = 2

@@ -17,11 +17,11 @@ from app import atomic, keys
 from app.cli.context import CliContext
 from app.communes import only_commune
 from app.errors import RaSoatError
-from app.package_build import build_package, write_certificates
-from app.package_envelope import decrypt
-from app.package_signing import SigningIdentity
-from app.package_trust import TrustStore, load_certificates
-from app.package_verify import VerificationReport, verify_package
+from app.package.build import build_package, write_certificates
+from app.package.envelope import decrypt
+from app.package.signing import SigningIdentity
+from app.package.trust import TrustStore, load_certificates
+from app.package.verify import VerificationReport, verify_package
 from app.token_signing import PIN_ENV, open_token
 
 EXIT_INVALID = 2

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from app.actor import Actor
-from app.exchange_read import read_household
+from app.exchange.read import read_household
 from app.facts import HouseholdFacts
 from app.fieldwork.confirmations import Confirmation, by_uid, confirmation_path
 from app.fieldwork.confirmations import read as read_confirmations

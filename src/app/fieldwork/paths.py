@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from app import facts as F
-from app.exchange_fast import MAX_LENGTH, MAX_NUMBER
+from app.exchange.fast import MAX_LENGTH, MAX_NUMBER
 from app.facts import HouseholdFacts, MemberFacts
 from app.textnorm import is_digits, iso_date, nfc
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from app.errors import InvalidData
-from app.exchange_read import read_household
-from app.exchange_write import household_dict
+from app.exchange.read import read_household
+from app.exchange.write import household_dict
 from app.fieldwork.paths import (
     HOUSEHOLD,
     ORDER,

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from app.errors import RaSoatError
-from app.exchange_read import decode
+from app.exchange.read import decode
 from app.fieldwork import laptop_keys
 from models import FieldKey
 

@@ -23,7 +23,7 @@ from app.assessments import result_values as assessment_result
 from app.changes import diff
 from app.communes import VillageSpec, insert_village, villages_by_name
 from app.errors import RaSoatError
-from app.exchange_write import household_dict
+from app.exchange.write import household_dict
 from app.facts import HouseholdFacts
 from app.fieldwork.confirmations import confirmations_of, positional
 from app.fieldwork.confirmations import replace as replace_confirmations

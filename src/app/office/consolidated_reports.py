@@ -23,9 +23,8 @@ from app.jobs import IsCancelled, Progress
 from app.office.consolidation import CommuneResult, ConsolidatedSource, load_consolidation
 from app.office.rate_chart import add_chart_sheet, chart_pages
 from app.permissions import require
-from app.report_excel import WorkbookWriter
-from app.report_pdf import Stamp, write_tables_pdf
 from app.reports import place_tables
+from app.reports.pdf import Stamp, write_tables_pdf
 from app.reports.table import (
     GROUP,
     INT,
@@ -39,6 +38,7 @@ from app.reports.table import (
     header_grid,
     share,
 )
+from app.reports.workbook import WorkbookWriter
 
 FINGERPRINT_LABEL = "dấu vân tay dữ liệu tổng hợp (các gói đã dùng)"
 

@@ -25,11 +25,11 @@ from app.jobs import collector_paused
 from app.office.loading import LoadPlan, make_plan
 from app.office.package_data import PackageData, PackageRefused, Reason, read_package_data, refuse
 from app.office.signers import Register, is_demo
-from app.package_envelope import decrypt, is_enveloped
-from app.package_manifest import DATA, Manifest
-from app.package_signing import cert_fingerprint, common_name
-from app.package_trust import TrustStore
-from app.package_verify import VerificationReport, verify_package
+from app.package.envelope import decrypt, is_enveloped
+from app.package.manifest import DATA, Manifest
+from app.package.signing import cert_fingerprint, common_name
+from app.package.trust import TrustStore
+from app.package.verify import VerificationReport, verify_package
 
 ACCEPTED, SUPERSEDED, DUPLICATE, REJECTED = "accepted", "superseded", "duplicate", "rejected"
 MAX_PACKAGE_BYTES = 1 << 30  # far above a 50,000-household commune's package

@@ -1,7 +1,7 @@
 """A verified package's contents as the office uses them: the commune (from the official list),
 the round, the households' facts and each household's result as the commune stated it.
 
-Only the structure is checked here (exchange_read.parse_structure): a commune's package is its
+Only the structure is checked here (app.exchange.read.parse_structure): a commune's package is its
 signed statement, and a household the commune still has errors on is counted as unclassified,
 not a reason to refuse the province the other households. What could corrupt the consolidation
 database is refused: a malformed household, a household id given twice, a status that is not
@@ -17,10 +17,10 @@ from typing import Any, NamedTuple
 from app.admin_units import CommuneUnit, commune_by_code
 from app.classify import CLASSES
 from app.errors import InvalidData, RaSoatError
-from app.exchange_read import parse_structure
+from app.exchange.read import parse_structure
 from app.facts import HouseholdFacts
 from app.i18n import tr
-from app.package_manifest import Manifest
+from app.package.manifest import Manifest
 from app.reports.source import official_class
 from app.rounds import KINDS
 from app.standards import StandardPack, get_pack

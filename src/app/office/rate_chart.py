@@ -3,7 +3,7 @@ stacked), highest first, with the province-wide rate as a dashed line; as many P
 communes need, and the same figures as a native chart in the workbook.
 
 Drawn straight on the canvas with the embedded Noto Sans (reportlab's chart widgets would pull
-in a non-embedded Helvetica), like the tables in app/report_pdf.py.
+in a non-embedded Helvetica), like the tables in app/reports/pdf.py.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.workbook import Workbook
 
 from app.office.consolidation import ConsolidatedSource
-from app.report_pdf import (
+from app.reports.pdf import (
     BOLD,
     FOOTER_BAND,
     HEADER_BAND,

@@ -28,7 +28,7 @@ from app.actor import Actor
 from app.errors import RaSoatError
 from app.office.intake_check import ACCEPTED
 from app.office.setup import office
-from app.package_signing import SigningIdentity
+from app.package.signing import SigningIdentity
 from app.permissions import require
 from app.reports.source import official_class
 from app.textnorm import nfc

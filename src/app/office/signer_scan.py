@@ -13,14 +13,14 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.cms_verify import CmsError, CmsResult, chain_to, verify_detached
 from app.errors import RaSoatError
 from app.office.intake_check import MAX_PACKAGE_BYTES, DecryptKey, SignerCandidate, candidate
 from app.office.signers import is_demo, load_register
-from app.package_envelope import is_enveloped
-from app.package_manifest import MANIFEST, SIGNATURE, Manifest, ManifestError, parse
-from app.package_read import NotAZip, PackageZip
-from app.package_signing import cert_fingerprint
+from app.package.cms_verify import CmsError, CmsResult, chain_to, verify_detached
+from app.package.envelope import is_enveloped
+from app.package.manifest import MANIFEST, SIGNATURE, Manifest, ManifestError, parse
+from app.package.read import NotAZip, PackageZip
+from app.package.signing import cert_fingerprint
 from models.database import Database
 
 

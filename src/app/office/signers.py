@@ -23,12 +23,12 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.actor import Actor
 from app.admin_units import commune_by_code
-from app.cms_verify import chain_to
 from app.errors import RaSoatError
 from app.keys import DEMO_MARK
 from app.office.setup import office
-from app.package_signing import cert_fingerprint, common_name
-from app.package_trust import TrustStore, load_certificates
+from app.package.cms_verify import chain_to
+from app.package.signing import cert_fingerprint, common_name
+from app.package.trust import TrustStore, load_certificates
 from app.permissions import require
 from models import TrustedSigner
 from models.base import utcnow

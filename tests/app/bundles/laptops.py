@@ -13,9 +13,10 @@ from sqlalchemy import select
 
 from app.actor import Actor
 from app.communes import only_commune
-from app.exchange_read import ExchangeDocument
-from app.exchange_write import household_dict
-from app.exporting import commune_ref
+from app.exchange.exporting import commune_ref
+from app.exchange.importing import import_document
+from app.exchange.read import ExchangeDocument
+from app.exchange.write import household_dict
 from app.facts import HouseholdFacts
 from app.fieldwork import laptop_keys
 from app.fieldwork.assignment_open import OpenedAssignment, open_assignment
@@ -25,7 +26,6 @@ from app.fieldwork.bundle_merge import MergeResult, merge_bundle
 from app.fieldwork.conflicts import Conflict, list_conflicts, resolve_conflict
 from app.fieldwork.reviewers import ReviewerSpec, register_reviewer
 from app.households import delete_household, household_facts, load_household, save_household
-from app.importing import import_document
 from app.rounds import current_round
 from app.storage import open_database
 from models import FieldKey, Household, SyncHousehold

@@ -12,9 +12,9 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from app.demo import generate
+from app.demo.households import generate
 from app.errors import RaSoatError
-from app.exchange_read import parse_structure
+from app.exchange.read import parse_structure
 from app.office.consolidated_reports import consolidate
 from app.office.consolidation import available_rounds, load_consolidation
 from app.office.rate_chart import _scale, bars
@@ -245,7 +245,7 @@ def test_a_long_chart_breaks_across_pages_above_the_footer(
     from reportlab.lib.pagesizes import A4, landscape
 
     from app.office.consolidated_reports import write_consolidated
-    from app.report_pdf import FOOTER_BAND, MARGIN
+    from app.reports.pdf import FOOTER_BAND, MARGIN
 
     with office_db.sessions() as session:
         source = load_consolidation(session)

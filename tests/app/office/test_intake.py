@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app.errors import RaSoatError
 from app.office.intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED
 from app.office.signers import list_signers, revoke_signer
-from app.package_manifest import DATA
+from app.package.manifest import DATA
 from models import Assessment, Commune, Household, ReceivedPackage
 from models.database import Database
 from tests.app.office.conftest import (
@@ -322,7 +322,7 @@ def test_a_package_encrypted_for_the_office_is_opened_with_its_key(
 ) -> None:
     from app import keys
     from app.office.intake import DecryptKey
-    from app.package_envelope import encrypt
+    from app.package.envelope import encrypt
 
     info = keys.create_key("so", "Sở NN và MT tỉnh Đắk Lắk", "Sở NN và MT", b"khoa-cua-so-2026")
     office_cert = keys.chain_of(info.name)[0]

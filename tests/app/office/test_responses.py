@@ -17,11 +17,11 @@ from sqlalchemy import select
 
 from app.actor import Actor
 from app.communes import create_commune
-from app.demo import generate
+from app.demo.households import generate
 from app.errors import RaSoatError
-from app.exchange_read import ExchangeDocument
-from app.exporting import commune_ref
-from app.importing import import_document
+from app.exchange.exporting import commune_ref
+from app.exchange.importing import import_document
+from app.exchange.read import ExchangeDocument
 from app.office.responses import (
     RESPONSE,
     RESPONSE_SIGNATURE,
@@ -30,7 +30,7 @@ from app.office.responses import (
     set_verdict,
     write_response,
 )
-from app.package_trust import TrustStore
+from app.package.trust import TrustStore
 from app.review_responses import import_response, latest_comments
 from app.storage import open_database
 from models import Household

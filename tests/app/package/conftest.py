@@ -20,9 +20,9 @@ from cryptography import x509
 
 from app import keys
 from app.actor import Actor
-from app.demo_commune import create_demo
-from app.package_build import PackageResult, build_package
-from app.package_trust import TrustStore
+from app.demo.commune import create_demo
+from app.package.build import PackageResult, build_package
+from app.package.trust import TrustStore
 from app.reports import ReportSource, load_source
 from app.storage import open_database
 

@@ -13,7 +13,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 
 from app import keys
 from app.cli import main
-from app.package_envelope import SUFFIX
+from app.package.envelope import SUFFIX
 from app.storage import open_database
 from tests.app.package.conftest import tool
 

@@ -10,10 +10,10 @@ import pytest
 
 from app import keys
 from app.communes import VillageSpec, create_commune
-from app.package_build import build_package, write_certificates
-from app.package_signing import SigningIdentity
-from app.package_trust import TrustStore
-from app.package_verify import verify_package
+from app.package.build import build_package, write_certificates
+from app.package.signing import SigningIdentity
+from app.package.trust import TrustStore
+from app.package.verify import verify_package
 from app.workflow.decisions import certify
 from app.workflow.listing import record_opening_lists
 from models.database import Database

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from app.package_manifest import MANIFEST, SIGNATURE
+from app.package.manifest import MANIFEST, SIGNATURE
 from app.reports import final_list, summary_tables
 from app.reports.list_tables import detailed_list
 from app.reports.table import DATA, format_number

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.package_verify import verify_package
+from app.package.verify import verify_package
 from tests.app.package.conftest import Built
 
 # The session's package fixture has a large repr, which hypothesis warns about when it reports.

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from app.package_read import Limits
-from app.package_verify import verify_package
+from app.package.read import Limits
+from app.package.verify import verify_package
 from tests.app.package.conftest import Built, members
 
 

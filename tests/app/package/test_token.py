@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives import serialization
 
 from app.errors import RaSoatError
 from app.keys import issue_pair
-from app.package_trust import TrustStore
-from app.package_verify import verify_package
+from app.package.trust import TrustStore
+from app.package.verify import verify_package
 from app.token_signing import open_token
 from tests.app.package.conftest import Built, tool
 
@@ -99,7 +99,7 @@ def test_token_signs_pdf_and_manifest(token: tuple[str, object], tmp_path: Path)
 def test_token_signs_a_whole_package(
     token: tuple[str, object], built: Built, tmp_path: Path
 ) -> None:
-    from app.package_build import build_package
+    from app.package.build import build_package
     from app.storage import open_database
     from tests.app.package.conftest import ACTOR
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from app.package_manifest import DATA, MANIFEST, SIGNATURE
-from app.package_trust import TrustStore
-from app.package_verify import verify_package
+from app.package.manifest import DATA, MANIFEST, SIGNATURE
+from app.package.trust import TrustStore
+from app.package.verify import verify_package
 from tests.app.package.conftest import Built, members, rewrite
 
 
@@ -118,8 +118,8 @@ def test_a_resigned_manifest_from_another_key_is_refused(built: Built, package: 
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     from app.keys import issue_pair
-    from app.package_signing import SigningIdentity, to_asn1
-    from app.package_signing import cert_fingerprint as fp
+    from app.package.signing import SigningIdentity, to_asn1
+    from app.package.signing import cert_fingerprint as fp
 
     key, cert, root = issue_pair("Kẻ giả mạo", "Không rõ", key_size=2048)
     der = key.private_bytes(
@@ -180,7 +180,7 @@ def test_missing_file_reported_with_readable_reason(built: Built, package: Path)
 
 
 def test_package_data_is_exactly_what_rasoat_export_writes(built: Built, package: Path) -> None:
-    from app.exporting import export_document
+    from app.exchange.exporting import export_document
     from app.storage import open_database
 
     db = open_database(built.db_path)

@@ -1,6 +1,6 @@
 """Importing an exchange file into the commune's register: validated, then written in bulk.
 
-All or nothing: the file is read and validated completely (exchange_read), then checked against
+All or nothing: the file is read and validated completely (exchange/read.py), then checked against
 the database (same commune, ID numbers not used by households outside the file), and only then
 written, in the caller's single transaction. Households already in the register (same id) are
 updated; the others are created. Every household gets an audit row with what changed.
@@ -23,8 +23,8 @@ from app.admin_units import commune_by_code
 from app.changes import diff
 from app.communes import VillageSpec, create_commune, find_commune, insert_village
 from app.errors import InvalidData, RaSoatError
-from app.exchange_read import ExchangeDocument, decode, parse_document, refuse_oversized
-from app.exchange_write import household_dict
+from app.exchange.read import ExchangeDocument, decode, parse_document, refuse_oversized
+from app.exchange.write import household_dict
 from app.facts import HouseholdFacts
 from app.household_rows import (
     HOUSEHOLD_FACT_COLUMNS,

@@ -22,8 +22,8 @@ from openpyxl.utils import column_index_from_string
 
 from app import atomic
 from app.errors import RaSoatError
-from app.excel_fields import CLASSES, fields_catalogue, key
-from app.excel_layout import Layout
+from app.excel.fields import CLASSES, fields_catalogue, key
+from app.excel.layout import Layout
 from app.facts import AREAS
 from app.paths import data_dir
 

@@ -3,7 +3,7 @@
 A listed household is the same as one already in the register (or already listed from an
 earlier file) when it has the same household code, when one of its members has the same ID
 number, or when its head has the same name (accent-free) and birth year in the same village.
-Each match is only a proposal: the officer confirms or rejects it (app.excel_import).
+Each match is only a proposal: the officer confirms or rejects it (app.excel.importing).
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 
-from app.excel_rows import ListedHousehold
+from app.excel.rows import ListedHousehold
 from app.textnorm import fold
 from models import Commune, PendingHousehold, Village
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.excel_fields import cell_text, key
-from app.excel_sheet import Grid
+from app.excel.fields import cell_text, key
+from app.excel.sheet import Grid
 from app.old_admin_units import communes_named
 
 _STOP = r"(?=\s+(?:huyen|quan|thi xa|thanh pho|tinh|nam|giai doan|ngay|thang|dot|tai)\b|$)"

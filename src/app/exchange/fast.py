@@ -3,7 +3,7 @@
 Almost every record in a real file is valid, and checking it field by field with messages is
 what made reading 50,000 households slow. These functions accept a record only if every field
 is exactly right and return the same facts the careful path would; anything unusual returns
-None, and the careful path in exchange_read then finds and words the problem. They must never
+None, and the careful path in read.py then finds and words the problem. They must never
 accept what the careful path refuses (tests/app/test_exchange_fast.py checks both agree).
 """
 

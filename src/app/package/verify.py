@@ -22,16 +22,16 @@ from typing import Any
 
 from cryptography import x509
 
-from app.cms_verify import CmsError, chain_to, verify_detached
 from app.errors import RaSoatError
-from app.exchange_read import decode
+from app.exchange.read import decode
 from app.i18n import tr
 from app.keys import DEMO_MARK
-from app.package_envelope import is_enveloped
-from app.package_manifest import DATA, MANIFEST, SIGNATURE, Manifest, ManifestError, parse
-from app.package_read import Limits, NotAZip, PackageZip
-from app.package_signing import cert_fingerprint, common_name
-from app.package_trust import TrustStore
+from app.package.cms_verify import CmsError, chain_to, verify_detached
+from app.package.envelope import is_enveloped
+from app.package.manifest import DATA, MANIFEST, SIGNATURE, Manifest, ManifestError, parse
+from app.package.read import Limits, NotAZip, PackageZip
+from app.package.signing import cert_fingerprint, common_name
+from app.package.trust import TrustStore
 
 CLASSES = ("poor", "near_poor", "average", "not_poor")
 DEFAULT_LIMITS = Limits()
@@ -265,7 +265,7 @@ def _check_pdfs(
     report: VerificationReport,
     trust: TrustStore,
 ) -> None:
-    from app.pdf_verify import check_pdf_signature  # pyHanko's validator: loaded only here
+    from app.package.pdf_verify import check_pdf_signature  # pyHanko's validator: loaded only here
 
     assert report.signer is not None
     for entry in manifest.files:

@@ -10,10 +10,10 @@ from datetime import date
 from app.actor import Actor
 from app.assessments import classify_round
 from app.communes import VillageSpec, create_commune
-from app.demo import DEMO_COMMUNE, generate, villages
-from app.exchange_read import ExchangeDocument
-from app.exporting import commune_ref
-from app.importing import import_document
+from app.demo.households import DEMO_COMMUNE, generate, villages
+from app.exchange.exporting import commune_ref
+from app.exchange.importing import import_document
+from app.exchange.read import ExchangeDocument
 from app.jobs import IsCancelled, Progress
 from app.keys import create_demo_key
 from app.rounds import current_round

@@ -30,7 +30,8 @@ from reportlab.platypus import (
 from reportlab.platypus.flowables import Flowable
 
 from app.i18n import tr
-from app.report_pdf import (
+from app.reports.groups import head_ethnicity
+from app.reports.pdf import (
     BOLD,
     FOOTER_BAND,
     HEADER_BAND,
@@ -41,7 +42,6 @@ from app.report_pdf import (
     Stamp,
     register_fonts,
 )
-from app.reports.groups import head_ethnicity
 from app.reports.source import ReportSource, Result
 from app.reports.summary_tables import CLASS_TITLES
 from app.reports.workflow_data import Meeting, WorkflowData

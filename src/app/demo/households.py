@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from app.demo_names import family_name, person_name, tables
+from app.demo.names import family_name, person_name, tables
 from app.facts import HouseholdFacts, MemberFacts
 
 DEMO_COMMUNE = "22237"  # Xã Ea Ly, Tỉnh Đắk Lắk: a rural commune with several ethnic groups

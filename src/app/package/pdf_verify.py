@@ -14,8 +14,8 @@ from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
-from app.package_signing import to_asn1
-from app.package_trust import TrustStore
+from app.package.signing import to_asn1
+from app.package.trust import TrustStore
 
 # pyHanko logs every untrusted path at WARNING; the verdict goes into the report instead.
 logging.getLogger("pyhanko").setLevel(logging.ERROR)

@@ -33,23 +33,23 @@ from sqlalchemy.orm import Session
 
 from app import __version__, atomic, audit
 from app.actor import Actor
-from app.exchange_read import Commune as CommuneRef
-from app.exchange_write import document_dict
+from app.exchange.read import Commune as CommuneRef
+from app.exchange.write import document_dict
 from app.jobs import IsCancelled, JobCancelled, Progress
 from app.keys import require_key_manager
-from app.package_envelope import SUFFIX, encrypt
-from app.package_manifest import DATA, MANIFEST, SIGNATURE, FileEntry, Manifest
-from app.package_signing import SigningIdentity
-from app.report_documents import (
+from app.package.envelope import SUFFIX, encrypt
+from app.package.manifest import DATA, MANIFEST, SIGNATURE, FileEntry, Manifest
+from app.package.signing import SigningIdentity
+from app.reports import ReportSource, final_list, load_source, posting_list, summary_tables
+from app.reports.documents import (
     certificate_story,
     decision_story,
     minutes_story,
     write_document,
 )
-from app.report_excel import write_workbook
-from app.report_pdf import Stamp, write_tables_pdf
-from app.reports import ReportSource, final_list, load_source, posting_list, summary_tables
 from app.reports.list_tables import detailed_list
+from app.reports.pdf import Stamp, write_tables_pdf
+from app.reports.workbook import write_workbook
 from app.reports.workflow_data import WorkflowData, load_workflow_data
 from models import Assessment
 

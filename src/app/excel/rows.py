@@ -6,7 +6,7 @@ Layouts seen in the field, all handled:
   grouped by a household code column ("Mã hộ", often merged down over the members' rows);
 - villages given by a column, or by section rows ("I. Thôn 1") above their households.
 Blank rows, totals rows ("Tổng cộng"), and the signature block after the data are skipped and
-reported, never read as households. Values are parsed by `app.excel_fields`; nothing is guessed
+reported, never read as households. Values are parsed by `app.excel.fields`; nothing is guessed
 for a fact the list does not give.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from app.excel_fields import (
+from app.excel.fields import (
     Field,
     ValueProblem,
     cell_text,
@@ -26,9 +26,9 @@ from app.excel_fields import (
     key,
     parse,
 )
-from app.excel_layout import Layout
-from app.excel_mapping import ExcelMapping
-from app.excel_sheet import Grid
+from app.excel.layout import Layout
+from app.excel.mapping import ExcelMapping
+from app.excel.sheet import Grid
 from app.i18n import label, tr
 from app.textnorm import nfc
 from app.validation import Problem

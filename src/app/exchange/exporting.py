@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 from app import atomic, audit
 from app.actor import Actor
 from app.communes import only_commune
-from app.exchange_read import Commune as CommuneRef
-from app.exchange_write import document_dict, dumps
+from app.exchange.read import Commune as CommuneRef
+from app.exchange.write import document_dict, dumps
 from app.household_rows import iter_commune_households
 from app.jobs import IsCancelled, Progress, Ticker
 from app.permissions import require

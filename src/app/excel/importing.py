@@ -10,7 +10,8 @@ what is imported is exactly what the officer saw; it refuses anything with an er
 match the officer has not decided. Then:
 - a household matched to a known one changes nothing in it: only last year's class is recorded;
 - a new household whose list gives every fact of the exchange format goes through the same
-  import as a JSON file (`app.importing.import_document`: validated, audited, listed in the round);
+  import as a JSON file (`app.exchange.importing.import_document`: validated, audited,
+  listed in the round);
 - a new household whose list lacks facts (the usual case: last year's lists carry names, years
   of birth, ID numbers and the class, not the 12 indicators' facts) is kept as a pending
   household (`app.pending_households`) until it is surveyed; nothing is invented for it;
@@ -32,14 +33,14 @@ from app import audit, backups
 from app.actor import Actor
 from app.communes import only_commune, villages_by_name
 from app.errors import RaSoatError
-from app.excel_build import Built, build_households
-from app.excel_layout import Layout, detect_layout, guess_fields
-from app.excel_mapping import ExcelMapping, mapping_for, resolve_columns
-from app.excel_matching import ProposedMatch, load_known, propose
-from app.excel_place import TitleFacts, communes_of, title_facts
-from app.excel_rows import ERROR, WARNING, ListedHousehold, RowProblem, read_rows
-from app.excel_sheet import Grid, list_sheets, read_grid
-from app.excel_write import ImportCounts, write_import
+from app.excel.build import Built, build_households
+from app.excel.layout import Layout, detect_layout, guess_fields
+from app.excel.mapping import ExcelMapping, mapping_for, resolve_columns
+from app.excel.matching import ProposedMatch, load_known, propose
+from app.excel.place import TitleFacts, communes_of, title_facts
+from app.excel.rows import ERROR, WARNING, ListedHousehold, RowProblem, read_rows
+from app.excel.sheet import Grid, list_sheets, read_grid
+from app.excel.writing import ImportCounts, write_import
 from app.jobs import IsCancelled, Progress
 from app.permissions import require
 from app.rounds import current_round

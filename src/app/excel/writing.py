@@ -1,6 +1,6 @@
 """Writing an analysed Excel list: villages, households, pending households, last year's classes.
 
-Called by `app.excel_import.import_excel` inside the caller's transaction, after the analysis
+Called by `app.excel.importing.import_excel` inside the caller's transaction, after the analysis
 found no error and every match was decided. Everything is prepared first and cancellation is
 checked before the first write, so a cancelled or failed import leaves the database untouched.
 """
@@ -15,16 +15,16 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.actor import Actor
 from app.communes import VillageSpec, add_village, only_commune, villages_by_name
-from app.exchange_read import ExchangeDocument
-from app.exporting import commune_ref
-from app.importing import import_document
+from app.exchange.exporting import commune_ref
+from app.exchange.importing import import_document
+from app.exchange.read import ExchangeDocument
 from app.jobs import IsCancelled, JobCancelled
 from app.pending_households import NewPending, add_pending
 from app.previous_classes import ListedClass, open_round_lists, record_previous_classes
 from app.rounds import current_round
 
 if TYPE_CHECKING:
-    from app.excel_import import ExcelPreview
+    from app.excel.importing import ExcelPreview
 
 
 @dataclass(frozen=True)

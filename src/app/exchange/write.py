@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from app.exchange_read import FORMAT, Commune
+from app.exchange.read import FORMAT, Commune
 from app.facts import HouseholdFacts, MemberFacts
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from app import facts as F
 from app.errors import InvalidData, RaSoatError
-from app.exchange_fast import MAX_LENGTH, MAX_NUMBER, fast_household, fast_member
+from app.exchange.fast import MAX_LENGTH, MAX_NUMBER, fast_household, fast_member
 from app.facts import HouseholdFacts, MemberFacts
 from app.standards import StandardPack, available_packs
 from app.textnorm import bad_char, is_digits, iso_date, nfc

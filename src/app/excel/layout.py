@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from openpyxl.utils import get_column_letter
 
 from app.errors import RaSoatError
-from app.excel_fields import cell_text, fields_catalogue, is_blank, key
-from app.excel_sheet import Grid
+from app.excel.fields import cell_text, fields_catalogue, is_blank, key
+from app.excel.sheet import Grid
 
 SEARCH_ROWS = 40
 _NUMBERING = re.compile(r"\(?\s*(\d{1,2}|[a-z])\s*\)?(\s*=.*)?")

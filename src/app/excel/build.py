@@ -2,7 +2,7 @@
 
 Each household of a list becomes an exchange-format household (shared/contracts/households-v1.md)
 holding exactly what the list gives. When that is every required fact, it is read and validated
-like a household of a JSON file (`app.exchange_read.read_household`, `app.validation`); when
+like a household of a JSON file (`app.exchange.read.read_household`, `app.validation`); when
 facts are missing it stays partial and is imported as a pending household. Households without a
 code get one ("DS2025-00001": the list's year and its order), never one already in use.
 """
@@ -14,9 +14,9 @@ from datetime import date
 from typing import Any
 
 from app.errors import InvalidData
-from app.excel_mapping import ExcelMapping
-from app.excel_rows import ERROR, WARNING, ListedHousehold, RowProblem
-from app.exchange_read import read_household
+from app.excel.mapping import ExcelMapping
+from app.excel.rows import ERROR, WARNING, ListedHousehold, RowProblem
+from app.exchange.read import read_household
 from app.facts import HouseholdFacts
 from app.idnumber import check_id_number
 from app.standards import get_pack
