@@ -16,12 +16,25 @@ from sqlalchemy.orm import Session, selectinload
 from app.actor import Actor
 from app.assessments import Evaluation
 from app.errors import InvalidData, NotFound, RaSoatError
-from app.household_form import Form, FormReading, combine, form_from_facts, new_form, read_form
+from app.household_form import (
+    Form,
+    FormReading,
+    combine,
+    form_from_document,
+    form_from_facts,
+    new_form,
+    read_form,
+)
 from app.households import SaveResult, evaluate_household, household_facts, save_household
+from app.pending_households import complete_survey, pending_entry
 from app.rounds import current_round
 from app.standards import StandardPack, get_pack
 from app.validation import ERROR, Problem
 from models import Commune, Household, Village
+
+# The form key marking a household listed but not yet surveyed (app/pending_households.py):
+# saving it completes the survey instead of creating a household from nothing.
+PENDING = "pending"
 
 
 @dataclass(frozen=True)
@@ -44,6 +57,14 @@ def open_household(session: Session, commune: Commune, household_id: int) -> Ope
     form = form_from_facts(facts, household.declared_size, household.version)
     confirmed = {(c.code, c.path): c.reason for c in household.confirmations}
     return OpenedHousehold(household.id, form, confirmed)
+
+
+def open_pending(session: Session, commune: Commune, code: str) -> Form:
+    """The form of a pending household, from what its list said (its draft)."""
+    entry = pending_entry(session, commune, code)
+    form = form_from_document(entry.document, entry.declared_size)
+    form[PENDING] = True
+    return form
 
 
 def villages(session: Session, commune: Commune) -> list[tuple[str, str]]:
@@ -136,7 +157,8 @@ def save_form(session: Session, actor: Actor, commune: Commune, form: Form) -> S
     ):
         # A new household must not overwrite an existing one that has the same code.
         raise RaSoatError("household.code_taken", code=reading.facts.id)
-    return save_household(
+    save = complete_survey if form.get(PENDING) else save_household
+    return save(
         session,
         actor,
         commune,

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app import facts as F
 from app.facts import HouseholdFacts, MemberFacts
 from app.textnorm import iso_date, nfc
 from app.validation import ERROR, Problem
@@ -177,6 +178,80 @@ def form_from_facts(
         "confirmations": {},
         "version": version,
     }
+
+
+def form_from_document(doc: Mapping[str, Any], declared_size: int | None = None) -> Form:
+    """The form of a household known only from a list (a pending household's exchange-format
+    document, app/pending_households.py): what the list gave is filled in, the rest is left to
+    the survey. Values of the wrong type or outside the code lists are left unanswered rather
+    than guessed; the form's reading then asks for them like any empty field."""
+    form = new_form(_text(doc.get("id")), _text(doc.get("village")), _code(doc, "area", F.AREAS))
+    form["area"] = form["area"] or "rural"
+    form["address"] = _text(doc.get("address"))
+    form["farm_household"] = doc.get("farm_household") is True
+    for key, field in (("income", "income_per_capita_month"), ("b1_score", "b1_score")):
+        if _is_int(doc.get(field)):
+            form[key] = format_amount(doc[field])
+    housing = _part(doc, "housing")
+    if isinstance(housing.get("floor_area_m2"), int | float):
+        form["floor_area"] = format_area(float(housing["floor_area_m2"]))
+    telecom = _part(doc, "telecom")
+    for name in HOUSEHOLD_FLAGS:
+        value = (telecom if name in ("phone", "internet") else housing).get(name)
+        form[name] = value if isinstance(value, bool) else None
+    form["water_source"] = _code(doc, "water_source", F.WATER_SOURCES)
+    form["latrine"] = _code(doc, "latrine", F.LATRINES)
+    form["waste_handling"] = _code(doc, "waste_handling", F.WASTE_HANDLINGS)
+    devices = doc.get("information_devices")
+    form["devices"] = [d for d in devices if d in F.DEVICES] if isinstance(devices, list) else []
+    members = doc.get("members")
+    if isinstance(members, list) and members:
+        form["members"] = [_member_from_document(m) for m in members if isinstance(m, Mapping)]
+    form["declared_size"] = "" if declared_size is None else str(declared_size)
+    return form
+
+
+_MEMBER_CODES = {
+    "sex": F.SEXES,
+    "relation": F.RELATIONS,
+    "disability": F.DISABILITIES,
+    "employment": F.EMPLOYMENTS,
+    "education": F.EDUCATIONS,
+}
+_MEMBER_BOOLS = ("health_insurance", "in_school", "school_level_appropriate", "malnourished")
+
+
+def _member_from_document(m: Mapping[str, Any]) -> dict[str, Any]:
+    out = new_member_form()
+    out["name"] = _text(m.get("name"))
+    out["ethnicity"] = _text(m.get("ethnicity"))
+    out["id_number"] = _text(m.get("id_number"))
+    birth = _text(m.get("birth_date"))
+    parsed = parse_date(birth) if birth else None
+    out["birth"] = format_date_text(*parsed) if parsed else birth
+    for key, allowed in _MEMBER_CODES.items():
+        out[key] = _code(m, key, allowed) or out[key]
+    for key in _MEMBER_BOOLS:
+        out[key] = m[key] if isinstance(m.get(key), bool) else None
+    return out
+
+
+def _part(doc: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = doc.get(key)
+    return value if isinstance(value, Mapping) else {}
+
+
+def _text(value: Any) -> str:
+    return nfc(value) if isinstance(value, str) else ""
+
+
+def _code(data: Mapping[str, Any], key: str, allowed: Sequence[str]) -> Any:
+    value = data.get(key)
+    return value if value in allowed else None
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 @dataclass(frozen=True)

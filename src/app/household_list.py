@@ -20,7 +20,7 @@ from models import Village
 
 
 class ListRow(NamedTuple):
-    household_id: int
+    household_id: int | None  # None: listed but not surveyed yet (pending, see below)
     code: str
     head: str
     village: str
@@ -32,6 +32,9 @@ class ListRow(NamedTuple):
     warnings: int
     unconfirmed: int
     search_key: str  # accent-folded code, names and ID numbers
+    # Known only from a list (Excel import) until its survey: app/pending_households.py. It has
+    # no household id, class or step yet and is found by its code.
+    pending: bool = False
 
 
 # Members are counted and the head found in one grouped scan of the members table (its
@@ -54,14 +57,46 @@ def _query(conn: Connection, extra: str, params: tuple[Any, ...]) -> list[ListRo
     cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
     try:
         cursor.execute(_LIST_SQL.format(p=mark, extra=extra.format(p=mark)), params)
-        return [ListRow._make(r) for r in cursor.fetchall()]
+        return [ListRow(*r) for r in cursor.fetchall()]
     finally:
         cursor.close()
 
 
 def load_rows(conn: Connection, commune_id: int, round_id: int | None) -> list[ListRow]:
-    """Every household of the commune with its state in round `round_id`, in code order."""
-    return _query(conn, "", (round_id if round_id is not None else -1, commune_id))
+    """Every household of the commune with its state in round `round_id`, in code order, then
+    the households listed but not surveyed yet."""
+    rows = _query(conn, "", (round_id if round_id is not None else -1, commune_id))
+    return rows + load_pending_rows(conn, commune_id)
+
+
+# A pending household shows the size its list declared, else how many members it named; both
+# come from the row (the JSON array's length is read by the database, not by parsing it here).
+_MEMBER_COUNT = {
+    "sqlite": "json_array_length(p.data, '$.members')",
+    "postgresql": "json_array_length(CAST(p.data AS json) -> 'members')",
+}
+_PENDING_SQL = (
+    "SELECT NULL, p.code, p.head_name, v.name, p.village_id, "
+    "coalesce(p.declared_size, {members}, 0), NULL, NULL, 0, 0, 0, p.search_key "
+    "FROM pending_households p JOIN villages v ON v.id = p.village_id "
+    "WHERE p.commune_id = {p} AND NOT EXISTS (SELECT 1 FROM households h "
+    "  WHERE h.commune_id = p.commune_id AND h.code = p.code) "
+    "ORDER BY p.code"
+)
+
+
+def load_pending_rows(conn: Connection, commune_id: int) -> list[ListRow]:
+    """The households listed for the survey and not surveyed yet (a household saved under the
+    same code counts as surveyed, as in app.pending_households.pending_list)."""
+    dialect = conn.dialect.name
+    mark = "%s" if conn.dialect.paramstyle in ("format", "pyformat") else "?"
+    sql = _PENDING_SQL.format(members=_MEMBER_COUNT[dialect], p=mark)
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql, (commune_id,))
+        return [ListRow._make((*r, True)) for r in cursor.fetchall()]
+    finally:
+        cursor.close()
 
 
 def load_row(
@@ -86,6 +121,7 @@ def village_choices(conn: Connection, commune_id: int) -> list[tuple[int, str]]:
 # ---- filtering ------------------------------------------------------------------------------
 
 NOT_CLASSIFIED = "none"  # the class filter's value for households without a result
+SURVEY_PENDING = "survey_pending"  # the step filter's value for pending households
 
 
 @dataclass(frozen=True)
@@ -128,7 +164,9 @@ def filter_rows(rows: Sequence[ListRow], f: ListFilter) -> list[ListRow]:
     if f.cls is not None:
         wanted = None if f.cls == NOT_CLASSIFIED else f.cls
         out = [r for r in out if r.cls == wanted]
-    if f.step is not None:
+    if f.step == SURVEY_PENDING:
+        out = [r for r in out if r.pending]
+    elif f.step is not None:
         out = [r for r in out if r.step == f.step]
     if f.errors_only:
         out = [r for r in out if r.errors]
@@ -147,9 +185,9 @@ COLUMNS = ("code", "head", "village", "members", "class", "step", "state")
 CLASS_ORDER = {"poor": 0, "near_poor": 1, "average": 2, "not_poor": 3, None: 4}
 
 
-def _state_key(r: ListRow) -> tuple[int, int]:
-    """Errors first, then unconfirmed warnings, then confirmed ones, then clean."""
-    return (-r.errors, -r.unconfirmed)
+def _state_key(r: ListRow) -> tuple[int, int, bool]:
+    """Errors first, then unconfirmed warnings, then not surveyed yet, then the rest."""
+    return (-r.errors, -r.unconfirmed, not r.pending)
 
 
 def _natural(code: str) -> tuple[int, str]:

@@ -156,6 +156,20 @@ def pending_draft(session: Session, commune: Commune, code: str) -> dict[str, An
     return json.loads(_load(session, commune, code).data)  # type: ignore[no-any-return]
 
 
+@dataclass(frozen=True)
+class PendingEntry:
+    code: str
+    document: dict[str, Any]
+    declared_size: int | None
+    source: str
+
+
+def pending_entry(session: Session, commune: Commune, code: str) -> PendingEntry:
+    """The pending household `code` with the household size its list declared."""
+    found = _load(session, commune, code)
+    return PendingEntry(found.code, json.loads(found.data), found.declared_size, found.source)
+
+
 def _load(session: Session, commune: Commune, code: str) -> PendingHousehold:
     found = session.scalar(
         select(PendingHousehold).where(

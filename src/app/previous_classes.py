@@ -119,7 +119,7 @@ def open_round_lists(
     """Start the current round's households `codes` on the list `year`'s list put them on, when
     that list is the one in force at the round's start (year = round year − 1). Households whose
     review has already started keep their own start. Returns how many were recorded."""
-    from app.workflow.listing import record_opening_lists
+    from app.workflow.listing import open_lists
 
     review_round = current_round(session, commune)
     if year != review_round.year - 1:
@@ -142,4 +142,4 @@ def open_round_lists(
         )
     )
     opening = {c: cls for c, cls in sorted(wanted.items()) if c not in started}
-    return record_opening_lists(session, actor, review_round, opening) if opening else 0
+    return open_lists(session, actor, review_round, opening) if opening else 0

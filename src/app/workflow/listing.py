@@ -62,6 +62,8 @@ def register_application(
     """Register Mẫu 01 (to be recognised poor / near-poor / average) or Mẫu 04 (to exit) for a
     household of the register, which then enters the round's review as "listed"."""
     require(session, actor, "application.register")
+    if review_round.status != "open":  # as check_all refuses every other step
+        raise WorkflowError("workflow.round_closed", round=review_round.label)
     household = _household(session, review_round, code)
     assessment = _assessment(session, review_round, household)
     basis, track = _basis(assessment, household, form, requested_class)
@@ -125,6 +127,15 @@ def record_opening_lists(
     (code → "poor" / "near_poor" / "average"). In a periodic round the poor and near-poor
     households are listed for review. Only for households whose review has not started."""
     require(session, actor, "round.manage")
+    return open_lists(session, actor, review_round, lists)
+
+
+def open_lists(
+    session: Session, actor: Actor, review_round: ReviewRound, lists: Mapping[str, str]
+) -> int:
+    """record_opening_lists without its permission check, for a list already imported by
+    someone who could (last year's list starting the round of a household surveyed now, which
+    a reviewer does too)."""
     for code, cls in lists.items():
         if cls not in CARRIED_LISTS:
             raise RaSoatError("workflow.request_unknown", value=cls)
