@@ -43,7 +43,8 @@ def review(db: Database, code: str):  # type: ignore[no-untyped-def]
 
 def test_a_registered_application_is_read_back_with_its_step(applied: Database) -> None:
     r = review(applied, "A1")
-    assert (r.step, r.basis, r.track, r.step_on) == ("listed", "application", "standard", D("2026-09-05"))
+    assert (r.step, r.basis, r.track) == ("listed", "application", "standard")
+    assert r.step_on == D("2026-09-05")
     assert r.awaits_screening and r.round_open and r.screening is None
     (application,) = r.applications
     assert application == r.current_application
@@ -71,7 +72,9 @@ def test_phieu_a_results_are_read_back(applied: Database) -> None:
     assert go.applications[0].status_label() == "Đã nhận diện nhanh (Phiếu A): tiếp tục rà soát"
     assert stop.applications[0].phieu_a_count == 4
     assert stop.applications[0].status == "screened_out"
-    assert stop.not_eligible_reason == "Phiếu A có 4 tiêu chí (từ 4 tiêu chí trở lên thì dừng rà soát)."
+    assert stop.not_eligible_reason == (
+        "Phiếu A có 4 tiêu chí (từ 4 tiêu chí trở lên thì dừng rà soát)."
+    )
     assert stop.screening is not None and stop.screening.details["criteria"] == [2, 3, 5, 9]
     assert not go.awaits_screening and [s.action for s in go.steps] == ["list", "screen"]
 
