@@ -27,10 +27,12 @@ from PySide6.QtWidgets import (
 from app.communes import only_commune
 from app.errors import InvalidData, RaSoatError
 from app.household_editing import (
+    PENDING,
     FormCheck,
     check_form,
     new_household_form,
     open_household,
+    open_pending,
     save_form,
     villages,
 )
@@ -159,6 +161,13 @@ class HouseholdEditor(QWidget):
         self.review_note.show_for(household_id)
         self._load(opened.form, opened.confirmed, opened.form["code"])
 
+    def open_pending(self, code: str) -> None:
+        with self.context.db.sessions() as session:
+            form = open_pending(session, only_commune(session), code)
+        self.household_id = None
+        self.review_note.show_for(None)
+        self._load(form, {}, f"pending-{code}")
+
     def open_new(self, village: str | None = None) -> None:
         with self.context.db.sessions() as session:
             form = new_household_form(session, only_commune(session), village)
@@ -183,14 +192,15 @@ class HouseholdEditor(QWidget):
         self.confirmed = dict(confirmed)
         self.draft_key = draft_key
         self.binder.load(form)
-        self.header.code.setReadOnly(form.get("version") is not None)
+        fixed = form.get("version") is not None or bool(form.get(PENDING))
+        self.header.code.setReadOnly(fixed)
         self.roster.model.set_members(form["members"])
         self.roster.fit_columns()
         self.tabs.setCurrentIndex(0)
         self._update_title()
         self.check_now()
         self._autosave.start()
-        (self.header.code if form.get("version") is None else self.header.village).setFocus()
+        (self.header.village if fixed else self.header.code).setFocus()
 
     def _update_title(self) -> None:
         head = next(
@@ -198,6 +208,7 @@ class HouseholdEditor(QWidget):
             "",
         )
         key = "ui.editor.title_new" if self.form.get("version") is None else "ui.editor.title"
+        key = "ui.editor.title_pending" if self.form.get(PENDING) else key
         self.title.setText(self.t(key, code=self.form.get("code", ""), head=head or "…"))
 
     # ---- changes and checking ------------------------------------------------------------------

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.classify import CLASSES
-from app.household_list import NOT_CLASSIFIED, ListFilter, ListRow
+from app.household_list import NOT_CLASSIFIED, SURVEY_PENDING, ListFilter, ListRow
 from app.i18n import tr
 from ui.household_table import HouseholdTableModel, step_label
 
@@ -34,6 +34,7 @@ ROW_HEIGHT = 26
 
 class HouseholdListPage(QWidget):
     open_requested = Signal(int)  # household id
+    pending_requested = Signal(str)  # the code of a household listed but not surveyed yet
     new_requested = Signal()
 
     def __init__(self, lang: str, parent: QWidget | None = None) -> None:
@@ -99,8 +100,15 @@ class HouseholdListPage(QWidget):
         for i, width in enumerate(COLUMN_WIDTHS):
             view.setColumnWidth(i, width)
         header.setStretchLastSection(True)
-        view.activated.connect(lambda index: self.open_requested.emit(self._id_at(index.row())))
+        view.activated.connect(lambda index: self.open_row(index.row()))
         return view
+
+    def open_row(self, row: int) -> None:
+        r = self.model.row_at(row)
+        if r.household_id is None:
+            self.pending_requested.emit(r.code)
+        else:
+            self.open_requested.emit(r.household_id)
 
     def _shortcuts(self) -> None:
         context = Qt.ShortcutContext.WidgetWithChildrenShortcut
@@ -129,8 +137,12 @@ class HouseholdListPage(QWidget):
 
     def set_rows(self, rows: list[ListRow], villages: list[tuple[int, str]]) -> None:
         self._fill(self.village, villages)
-        steps = sorted({r.step for r in rows if r.step})
-        self._fill(self.step, [(s, step_label(s, self.lang)) for s in steps])
+        steps: list[tuple[object, str]] = [
+            (s, step_label(s, self.lang)) for s in sorted({r.step for r in rows if r.step})
+        ]
+        if any(r.pending for r in rows):
+            steps.insert(0, (SURVEY_PENDING, self.t("ui.list.survey_pending")))
+        self._fill(self.step, steps)
         self.model.set_rows(rows)
 
     def _fill(self, combo: QComboBox, items: list[tuple[object, str]]) -> None:
@@ -164,11 +176,16 @@ class HouseholdListPage(QWidget):
             )
         )
 
-    def _id_at(self, row: int) -> int:
+    def _id_at(self, row: int) -> int | None:
         return self.model.row_at(row).household_id
 
     def select_household(self, household_id: int) -> None:
-        row = self.model.index_of(household_id)
+        self._select(self.model.index_of(household_id))
+
+    def select_code(self, code: str) -> None:
+        self._select(self.model.index_of_code(code))
+
+    def _select(self, row: int | None) -> None:
         if row is not None:
             self.view.selectRow(row)
             self.view.scrollTo(self.model.index(row, 0))

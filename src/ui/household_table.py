@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QColor, QIcon
+from PySide6.QtGui import QColor, QFont, QIcon
 
 from app.household_list import (
     COLUMNS,
@@ -50,6 +50,8 @@ class HouseholdTableModel(QAbstractTableModel):
         self.descending = False
         self._icons: dict[str, QIcon] = {}
         self._headers = [tr(f"ui.list.column.{c}", lang) for c in COLUMNS]
+        self._pending_font = QFont()
+        self._pending_font.setItalic(True)  # known only from a list until its survey
 
     # ---- content ---------------------------------------------------------------------------------
 
@@ -63,8 +65,11 @@ class HouseholdTableModel(QAbstractTableModel):
         self._apply(from_all=not narrower)
 
     def replace_row(self, row: ListRow) -> None:
-        """A saved household: update or add its row without reloading the commune."""
-        rows = [r for r in self.all_rows if r.household_id != row.household_id]
+        """A saved household: update or add its row without reloading the commune (a pending
+        household just surveyed replaces its pending row, which has the same code)."""
+        rows = [
+            r for r in self.all_rows if r.household_id != row.household_id and r.code != row.code
+        ]
         self.all_rows = sort_rows([*rows, row], self.sort_column, self.descending)
         self._apply(from_all=True)
 
@@ -86,6 +91,12 @@ class HouseholdTableModel(QAbstractTableModel):
     def index_of(self, household_id: int) -> int | None:
         for i, r in enumerate(self.rows):
             if r.household_id == household_id:
+                return i
+        return None
+
+    def index_of_code(self, code: str) -> int | None:
+        for i, r in enumerate(self.rows):
+            if r.code == code:
                 return i
         return None
 
@@ -119,6 +130,8 @@ class HouseholdTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == "state":
             return self._state_text(r)
+        if role == Qt.ItemDataRole.FontRole and r.pending:
+            return self._pending_font
         return None
 
     def _text(self, r: ListRow, column: str) -> str:
@@ -133,10 +146,16 @@ class HouseholdTableModel(QAbstractTableModel):
         if column == "class":
             return tr(f"class.{r.cls or 'none'}", self.lang)
         if column == "step":
-            return step_label(r.step, self.lang)
+            return (
+                tr("ui.list.survey_pending", self.lang)
+                if r.pending
+                else step_label(r.step, self.lang)
+            )
         return self._state_text(r)
 
     def _state_text(self, r: ListRow) -> str:
+        if r.pending:
+            return tr("ui.list.state.pending", self.lang)
         if r.errors:
             return tr("ui.list.state.errors", self.lang, count=r.errors)
         if r.unconfirmed:
@@ -146,7 +165,15 @@ class HouseholdTableModel(QAbstractTableModel):
         return tr("ui.list.state.ok", self.lang)
 
     def _icon(self, r: ListRow) -> QIcon:
-        kind = "error" if r.errors else "warning" if r.unconfirmed else "ok"
+        kind = (
+            "pending"
+            if r.pending
+            else "error"
+            if r.errors
+            else "warning"
+            if r.unconfirmed
+            else "ok"
+        )
         if kind not in self._icons:
             self._icons[kind] = state_icon(kind)
         return self._icons[kind]

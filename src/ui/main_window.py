@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status)
         self._overview_stale = True
         self.list_page.open_requested.connect(self.open_household)
+        self.list_page.pending_requested.connect(self.open_pending)
         self.list_page.new_requested.connect(self.new_household)
         self.editor.closed.connect(self.show_list)
         self.editor.saved.connect(self.household_saved)
@@ -104,6 +105,11 @@ class MainWindow(QMainWindow):
         self.editor.open_existing(household_id)
         self.stack.setCurrentWidget(self.editor)
 
+    def open_pending(self, code: str) -> None:
+        """A household listed but not surveyed yet: its survey starts from what the list said."""
+        self.editor.open_pending(code)
+        self.stack.setCurrentWidget(self.editor)
+
     def new_household(self) -> None:
         self.editor.open_new()
         self.stack.setCurrentWidget(self.editor)
@@ -117,6 +123,8 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.list_page)
         if self.editor.household_id is not None:
             self.list_page.select_household(self.editor.household_id)
+        elif self.editor.form.get("code"):
+            self.list_page.select_code(self.editor.form["code"])
         self.list_page.view.setFocus()
 
     def show_overview(self) -> None:

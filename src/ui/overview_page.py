@@ -97,7 +97,9 @@ class OverviewPage(QScrollArea):
 
     def _box(self, key: str, widget: QWidget) -> QGroupBox:
         box = QGroupBox(self.t(key))
-        QVBoxLayout(box).addWidget(widget)
+        layout = QVBoxLayout(box)
+        layout.addWidget(widget)
+        layout.addStretch(1)  # a chart shorter than its box sits at the top, under its title
         return box
 
     def refresh(self) -> None:
