@@ -376,23 +376,7 @@ class PreviewPage(QWizardPage):
             self.summary.setText("")
             return
         lang = self.w.context.lang
-        complete = sum(preview.complete)
-        self.summary.setText(
-            self.w.tr_(
-                "cli.excel_preview",
-                sheet=preview.sheet,
-                first=preview.layout.header_first,
-                last=preview.layout.header_last,
-                start=preview.layout.data_start,
-                year=preview.list_year,
-                households=len(preview.households),
-                complete=complete,
-                pending=len(preview.households) - complete,
-                matches=len(preview.matches),
-                errors=len(preview.errors),
-                warnings=len(preview.warnings),
-            )
-        )
+        self.summary.setText(preview.summary(lang))
         worst: dict[int, str] = {}
         for p in preview.problems:
             worst[p.row] = "error" if p.is_error or worst.get(p.row) == "error" else "warning"

@@ -204,31 +204,9 @@ def open_update(window: MainWindow, path: str | None = None) -> None:
 
     def done(opened: Any) -> None:
         window.reload()
-        ctx.prompts.inform(window, ctx.tr("ui.field.open_update"), opened_text(ctx.tr, opened))
+        ctx.prompts.inform(window, ctx.tr("ui.field.open_update"), opened.summary(ctx.lang))
 
     ctx.runner.run(task, done, title=ctx.tr("ui.field.opening"), parent=window)
-
-
-def opened_text(t: Any, opened: Any) -> str:
-    if opened.already_open:
-        return str(t("bundle_cli.already_open", serial=opened.serial))
-    text = str(
-        t(
-            "bundle_cli.opened",
-            serial=opened.serial,
-            reviewer=opened.reviewer,
-            households=opened.households,
-            created=opened.created,
-            updated=opened.updated,
-            deleted=opened.deleted,
-            withdrawn=opened.withdrawn,
-            conflicts=opened.in_conflict,
-            fingerprint=opened.commune_key,
-        )
-    )
-    if opened.kept:
-        text += "\n" + str(t("bundle_cli.kept", codes=", ".join(opened.kept)))
-    return text
 
 
 def show_key(window: MainWindow) -> None:

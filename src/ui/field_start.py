@@ -105,9 +105,7 @@ class FieldStartDialog(QDialog):
             return open_assignment_file(db, actor, Path(path))
 
         def done(opened: Any) -> None:
-            from ui.field_menu import opened_text
-
-            prompts.inform(self, self.windowTitle(), opened_text(self.t, opened))
+            prompts.inform(self, self.windowTitle(), opened.summary(self.lang))
             self.accept()
 
         self.runner.run(

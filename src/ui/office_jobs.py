@@ -200,15 +200,7 @@ def consolidate_round(window: OfficeWindow) -> None:
         ctx.prompts.inform(
             window,
             ctx.tr("ui.office.consolidate"),
-            ctx.tr(
-                "consolidate.done",
-                round=files.round_key,
-                communes=files.communes,
-                households=f"{files.households:,}".replace(",", "."),
-                workbook=str(files.workbook),
-                pdf=str(files.pdf),
-                fingerprint=files.fingerprint,
-            ),
+            files.summary(ctx.lang),
         )
 
     ctx.runner.run_in_session(task, done, title=ctx.tr("ui.office.consolidating"), parent=window)

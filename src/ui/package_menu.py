@@ -114,38 +114,10 @@ def check_package(window: MainWindow, path: str | None = None) -> None:
 
     def done(report: VerificationReport) -> None:
         title = ctx.tr("ui.menu.verify_package")
-        text = report_text(report, ctx.lang)
+        text = report.summary(ctx.lang)
         if report.ok:
             ctx.prompts.inform(window, title, text)
         else:
             ctx.prompts.error(window, title, text)
 
     ctx.runner.run(task, done, title=ctx.tr("ui.job.verifying"), parent=window)
-
-
-def report_text(report: VerificationReport, lang: str) -> str:
-    """What the officer reads: the verdict, then each problem on its own line."""
-    from app.i18n import tr
-
-    if not report.ok:
-        lines = [tr("verify.failed", lang, count=len(report.problems))]
-        lines += [f"• {p.message(lang)}" for p in report.problems]
-        return "\n".join(lines)
-    m = report.manifest
-    assert m is not None
-    by_class = m.counts.get("by_class", {})
-    text = tr(
-        "verify.ok",
-        lang,
-        commune=m.commune.get("name", ""),
-        province=m.commune.get("province_name", ""),
-        round=m.round.get("label", ""),
-        households=m.counts.get("households", 0),
-        poor=by_class.get("poor", 0),
-        near_poor=by_class.get("near_poor", 0),
-        files=report.files_checked,
-        pdfs=report.pdf_signatures_checked,
-        signer=report.signer_name,
-        created=m.created_at,
-    )
-    return text + ("\n" + tr("verify.demo_warning", lang) if report.demo else "")

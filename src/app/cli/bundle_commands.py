@@ -216,23 +216,7 @@ def assign(ctx: CliContext, args: argparse.Namespace) -> int:
 def open_(ctx: CliContext, args: argparse.Namespace) -> int:
     actor = ctx.actor  # signed in before the transaction starts
     opened = open_assignment_file(ctx.database(), actor, args.file)
-    if opened.already_open:
-        ctx.say("bundle_cli.already_open", serial=opened.serial)
-        return 0
-    ctx.say(
-        "bundle_cli.opened",
-        serial=opened.serial,
-        reviewer=opened.reviewer,
-        households=opened.households,
-        created=opened.created,
-        updated=opened.updated,
-        deleted=opened.deleted,
-        withdrawn=opened.withdrawn,
-        conflicts=opened.in_conflict,
-        fingerprint=opened.commune_key,
-    )
-    if opened.kept:
-        ctx.say("bundle_cli.kept", codes=", ".join(opened.kept))
+    print(opened.summary(ctx.lang), file=ctx.out)
     return 0
 
 

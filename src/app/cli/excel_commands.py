@@ -77,21 +77,7 @@ def _decisions(ctx: CliContext, args: argparse.Namespace, preview: ExcelPreview)
 
 
 def print_preview(ctx: CliContext, preview: ExcelPreview) -> None:
-    complete = sum(preview.complete)
-    ctx.say(
-        "cli.excel_preview",
-        sheet=preview.sheet,
-        first=preview.layout.header_first,
-        last=preview.layout.header_last,
-        start=preview.layout.data_start,
-        year=preview.list_year,
-        households=len(preview.households),
-        complete=complete,
-        pending=len(preview.households) - complete,
-        matches=len(preview.matches),
-        errors=len(preview.errors),
-        warnings=len(preview.warnings),
-    )
+    print(preview.summary(ctx.lang), file=ctx.out)
     for field_id, index in sorted(preview.fields.items(), key=lambda kv: kv[1]):
         column = preview.layout.column(index)
         ctx.say(

@@ -383,17 +383,7 @@ def consolidate_cmd(ctx: CliContext, args: argparse.Namespace) -> int:
     actor = ctx.actor
     with ctx.database().sessions.begin() as session:
         files = consolidate(session, actor, args.out, args.round, args.standard)
-    ctx.say(
-        "consolidate.done",
-        round=files.round_key,
-        communes=files.communes,
-        households=f"{files.households:,}".replace(",", "."),
-        workbook=str(files.workbook),
-        pdf=str(files.pdf),
-        fingerprint=files.fingerprint,
-    )
-    for name, standard in files.excluded:
-        ctx.say("consolidate.excluded", commune=name, standard=standard)
+    print(files.summary(ctx.lang), file=ctx.out)
     return 0
 
 

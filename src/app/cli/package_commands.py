@@ -147,24 +147,7 @@ def print_report(ctx: CliContext, report: VerificationReport) -> int:
             ctx.error(f"{report.source}: {problem.message(ctx.lang)}")
         ctx.error(ctx.tr("verify.failed", count=len(report.problems)))
         return EXIT_INVALID
-    m = report.manifest
-    assert m is not None
-    by_class = m.counts.get("by_class", {})
-    ctx.say(
-        "verify.ok",
-        commune=m.commune.get("name", ""),
-        province=m.commune.get("province_name", ""),
-        round=m.round.get("label", ""),
-        households=m.counts.get("households", 0),
-        poor=by_class.get("poor", 0),
-        near_poor=by_class.get("near_poor", 0),
-        files=report.files_checked,
-        pdfs=report.pdf_signatures_checked,
-        signer=report.signer_name,
-        created=m.created_at,
-    )
-    if report.demo:
-        ctx.say("verify.demo_warning")
+    print(report.summary(ctx.lang), file=ctx.out)
     return 0
 
 

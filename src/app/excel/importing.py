@@ -41,6 +41,7 @@ from app.excel.place import TitleFacts, communes_of, title_facts
 from app.excel.rows import ERROR, WARNING, ListedHousehold, RowProblem, read_rows
 from app.excel.sheet import Grid, list_sheets, read_grid
 from app.excel.writing import ImportCounts, write_import
+from app.i18n import tr
 from app.jobs import IsCancelled, Progress
 from app.permissions import require
 from app.rounds import current_round
@@ -74,6 +75,25 @@ class ExcelPreview:
     @property
     def warnings(self) -> list[RowProblem]:
         return [p for p in self.problems if p.severity == WARNING]
+
+    def summary(self, lang: str) -> str:
+        """The preview's headline: where the list was found and what it holds."""
+        complete = sum(self.complete)
+        return tr(
+            "cli.excel_preview",
+            lang,
+            sheet=self.sheet,
+            first=self.layout.header_first,
+            last=self.layout.header_last,
+            start=self.layout.data_start,
+            year=self.list_year,
+            households=len(self.households),
+            complete=complete,
+            pending=len(self.households) - complete,
+            matches=len(self.matches),
+            errors=len(self.errors),
+            warnings=len(self.warnings),
+        )
 
     def match_for(self, index: int) -> ProposedMatch | None:
         return next((m for m in self.matches if m.index == index), None)

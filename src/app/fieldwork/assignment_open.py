@@ -40,6 +40,7 @@ from app.fieldwork.state import (
     set_setting,
 )
 from app.fieldwork.writing import IncompleteHousehold, write_households
+from app.i18n import tr
 from app.permissions import require
 from models import Commune, FieldFile, Household, SyncHousehold
 from models.database import Database
@@ -66,6 +67,27 @@ class OpenedAssignment:
     in_conflict: int
     commune_key: str  # readable fingerprint of the key that signed it
     already_open: bool = False
+
+    def summary(self, lang: str) -> str:
+        """What the reviewer is told, the same in the window and on the command line."""
+        if self.already_open:
+            return tr("bundle_cli.already_open", lang, serial=self.serial)
+        text = tr(
+            "bundle_cli.opened",
+            lang,
+            serial=self.serial,
+            reviewer=self.reviewer,
+            households=self.households,
+            created=self.created,
+            updated=self.updated,
+            deleted=self.deleted,
+            withdrawn=self.withdrawn,
+            conflicts=self.in_conflict,
+            fingerprint=self.commune_key,
+        )
+        if self.kept:
+            text += "\n" + tr("bundle_cli.kept", lang, codes=", ".join(self.kept))
+        return text
 
 
 def _verify(session: Session, signed: SignedFile, content: dict[str, Any], name: str) -> str:

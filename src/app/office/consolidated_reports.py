@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app import atomic, audit
 from app.actor import Actor
+from app.i18n import tr
 from app.jobs import IsCancelled, Progress
 from app.office.consolidation import CommuneResult, ConsolidatedSource, load_consolidation
 from app.office.rate_chart import add_chart_sheet, chart_pages
@@ -52,6 +53,26 @@ class ConsolidatedFiles:
     households: int
     excluded: tuple[tuple[str, str], ...]
     fingerprint: str
+
+    def summary(self, lang: str) -> str:
+        """What was written, and which communes were left out for another standard."""
+        lines = [
+            tr(
+                "consolidate.done",
+                lang,
+                round=self.round_key,
+                communes=self.communes,
+                households=f"{self.households:,}".replace(",", "."),
+                workbook=str(self.workbook),
+                pdf=str(self.pdf),
+                fingerprint=self.fingerprint,
+            )
+        ]
+        lines += [
+            tr("consolidate.excluded", lang, commune=name, standard=standard)
+            for name, standard in self.excluded
+        ]
+        return "\n".join(lines)
 
 
 def packages_table(source: ConsolidatedSource) -> ReportTable:

@@ -82,6 +82,32 @@ class VerificationReport:
     def add(self, code: str, path: str = "", **params: Any) -> None:
         self.problems.append(Problem(code, path, params))
 
+    def summary(self, lang: str) -> str:
+        """What the officer reads: the verdict, then each problem (or the package's headline
+        figures and, for a demo signer, the warning) on its own line."""
+        if not self.ok:
+            lines = [tr("verify.failed", lang, count=len(self.problems))]
+            lines += [f"• {p.message(lang)}" for p in self.problems]
+            return "\n".join(lines)
+        m = self.manifest
+        assert m is not None
+        by_class = m.counts.get("by_class", {})
+        text = tr(
+            "verify.ok",
+            lang,
+            commune=m.commune.get("name", ""),
+            province=m.commune.get("province_name", ""),
+            round=m.round.get("label", ""),
+            households=m.counts.get("households", 0),
+            poor=by_class.get("poor", 0),
+            near_poor=by_class.get("near_poor", 0),
+            files=self.files_checked,
+            pdfs=self.pdf_signatures_checked,
+            signer=self.signer_name,
+            created=m.created_at,
+        )
+        return text + ("\n" + tr("verify.demo_warning", lang) if self.demo else "")
+
 
 def verify_package(
     source: Path | bytes,
