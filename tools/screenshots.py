@@ -55,6 +55,7 @@ def main() -> int:
     db_path = Path(home) / "demo.sqlite"
     db = open_database(db_path)
     create_demo(db, local_actor(), 2000, seed=7, reference_date=date(2026, 11, 15))
+    applied, screened_out = _review_examples(db, local_actor())
     db.dispose()
     root = RaSoatApp(str(db_path), settings=Settings())
     assert root.start()
@@ -76,11 +77,86 @@ def main() -> int:
     _save(app, window, out / "editor-phieu-b.png")
     editor.original = editor.form  # leave without the discard question
     editor.request_close()
+    # The review tab: an application (Mẫu 01) waiting for its Phiếu A, three criteria ticked...
+    window.open_household(window.list_page.model.rows[_row(window, applied)].household_id)
+    editor.tabs.setCurrentWidget(editor.review_tab)
+    for no in (2, 5, 7):
+        editor.review_tab.phieu_a.checks[no].setChecked(True)
+    _save(app, window, out / "editor-application.png")
+    editor.request_close()
+    # ...and one whose Phiếu A had four: the review stops, the criteria stay on record.
+    window.open_household(window.list_page.model.rows[_row(window, screened_out)].household_id)
+    editor.tabs.setCurrentWidget(editor.review_tab)
+    _save(app, window, out / "editor-phieu-a.png")
+    editor.request_close()
+    page = window.list_page
+    page.step.setCurrentIndex(page.step.findData("survey_pending"))
+    _save(app, window, out / "household-list-pending.png")
+    page.step.setCurrentIndex(0)
     window.show_overview()
     _save(app, window, out / "overview.png")
     root.shutdown()
     print(f"screenshots written to {out}")
     return 0
+
+
+def _row(window: object, code: str) -> int:
+    row = window.list_page.model.index_of_code(code)  # type: ignore[attr-defined]
+    assert row is not None, code
+    return int(row)
+
+
+def _review_examples(db: object, actor: object) -> tuple[str, str]:
+    """Two applicants (Mẫu 01), one screened out with four Phiếu A criteria; and three
+    households from last year's list still waiting for their survey."""
+    from sqlalchemy import select
+
+    from app.communes import only_commune
+    from app.pending_households import NewPending, add_pending
+    from app.rounds import current_round
+    from app.workflow.listing import register_application
+    from app.workflow.review_actions import screen
+    from models import Assessment, Household, Member, Village
+
+    filed, screened = date(2026, 11, 16), date(2026, 11, 18)
+    with db.sessions.begin() as s:  # type: ignore[attr-defined]
+        commune = only_commune(s)
+        r = current_round(s, commune)
+        rows = s.execute(
+            select(Household.code, Member.name, Member.id_number)
+            .join(Assessment, Assessment.household_id == Household.id)
+            .join(Member, (Member.household_id == Household.id) & (Member.relation == "head"))
+            .where(Assessment.round_id == r.id, Assessment.result_class == "near_poor")
+            .where(Assessment.step == "none")
+            .order_by(Household.code)
+            .limit(2)
+        ).all()
+        reasons = ("Chồng ốm dài ngày, mất sức lao động", "Nhà bị sập sau bão số 13")
+        for (code, head, id_number), reason in zip(rows, reasons, strict=True):
+            register_application(
+                s, actor, r, code, "01", filed, head, "poor", reason, id_number  # type: ignore[arg-type]
+            )
+        screen(s, actor, r, rows[1][0], screened, criteria=[1, 3, 5, 8])  # type: ignore[arg-type]
+        village = s.scalars(select(Village).where(Village.commune_id == commune.id)).first()
+        names = ("Y Bhim Niê", "H'Hen Byă", "Lò Văn Ún")
+        add_pending(
+            s,
+            actor,  # type: ignore[arg-type]
+            commune,
+            [
+                NewPending(
+                    f"DS2025-{i:05d}",
+                    village.id,
+                    {"id": f"DS2025-{i:05d}", "village": village.name, "area": village.area,
+                     "members": [{"name": name, "relation": "head"}]},  # fmt: skip
+                    4,
+                    "Danh sách hộ nghèo năm 2025.xlsx",
+                    8 + i,
+                )
+                for i, name in enumerate(names, start=1)
+            ],
+        )
+    return rows[0][0], rows[1][0]
 
 
 def _save(app: object, widget: object, path: Path) -> None:

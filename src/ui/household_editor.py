@@ -44,6 +44,7 @@ from ui.context import AppContext
 from ui.form_fields import EnterMovesOn, FormBinder
 from ui.household_sections import HeaderSection, PhieuBSection
 from ui.member_roster import MemberRoster
+from ui.review_tab import ReviewTab
 
 CHECK_DELAY_MS = 150
 MEMBER_PATH_PREFIX = "members["
@@ -52,6 +53,7 @@ MEMBER_PATH_PREFIX = "members["
 class HouseholdEditor(QWidget):
     closed = Signal()
     saved = Signal(object)  # SaveResult
+    review_recorded = Signal(int)  # household id: an application or Phiếu A was recorded
 
     def __init__(self, context: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -138,6 +140,9 @@ class HouseholdEditor(QWidget):
         self.tabs.addTab(first, self.t("ui.editor.tab.members"))
         self.phieu_b = PhieuBSection(self.binder, self.lang)
         self.tabs.addTab(self.phieu_b, self.t("ui.editor.tab.phieu_b"))
+        self.review_tab = ReviewTab(self.context)
+        self.review_tab.recorded.connect(lambda _code: self.review_recorded.emit(self.household_id))
+        self.tabs.addTab(self.review_tab, self.t("ui.editor.tab.review"))
         return self.tabs
 
     def _shortcuts(self) -> None:
@@ -197,10 +202,17 @@ class HouseholdEditor(QWidget):
         self.roster.model.set_members(form["members"])
         self.roster.fit_columns()
         self.tabs.setCurrentIndex(0)
+        self._show_review()
         self._update_title()
         self.check_now()
         self._autosave.start()
         (self.header.village if fixed else self.header.code).setFocus()
+
+    def _show_review(self) -> None:
+        """The review tab follows the household as saved (a new or pending one has none yet)."""
+        head = next((m for m in self.form.get("members", []) if m.get("relation") == "head"), {})
+        code = self.form.get("code") if self.household_id is not None else None
+        self.review_tab.show_household(code, head.get("name", ""), head.get("id_number", ""))
 
     def _update_title(self) -> None:
         head = next(

@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.list_page.new_requested.connect(self.new_household)
         self.editor.closed.connect(self.show_list)
         self.editor.saved.connect(self.household_saved)
+        self.editor.review_recorded.connect(self.refresh_row)
         from ui.menus import build_menus
 
         build_menus(self)
@@ -85,14 +86,16 @@ class MainWindow(QMainWindow):
         self.status.refresh()
 
     def household_saved(self, result: SaveResult) -> None:
+        self.refresh_row(result.household_id)
+        self.statusBar().showMessage(self.context.tr("ui.editor.saved", code=result.code), 5000)
+
+    def refresh_row(self, household_id: int) -> None:
+        """One household changed (saved, or a review step recorded): its row, not the list."""
         with self.context.db.sessions() as session:
-            row = load_row(
-                session.connection(), self.commune_id, self.round_id, result.household_id
-            )
+            row = load_row(session.connection(), self.commune_id, self.round_id, household_id)
         if row is not None:
             self.list_page.model.replace_row(row)
         self._overview_stale = True
-        self.statusBar().showMessage(self.context.tr("ui.editor.saved", code=result.code), 5000)
 
     def _tab_changed(self, index: int) -> None:
         if self.tabs.widget(index) is self.overview_page and self._overview_stale:

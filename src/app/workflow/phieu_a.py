@@ -22,7 +22,7 @@ class Criterion:
     verified: bool
 
     def label(self, lang: str = "vi") -> str:
-        """ "01. <wording>", or "Tiêu chí 01 (cột 01 trên phiếu giấy)" without wording."""
+        """ "01. <wording>", or "Tiêu chí 01" (its column on the paper form) without wording."""
         if self.text:
             return f"{self.no:02d}. {self.text}"
         return tr("phieu_a.slot", lang, no=f"{self.no:02d}")
