@@ -36,7 +36,7 @@ def main() -> int:
     from ui.startup import StartupState, local_actor
 
     app = QApplication.instance() or QApplication(sys.argv)
-    load_fonts(app)  # type: ignore[arg-type]
+    load_fonts(app)
     apply_language("vi")
 
     empty = open_database(Path(home) / "new.sqlite")
@@ -133,22 +133,24 @@ def _review_examples(db: object, actor: object) -> tuple[str, str]:
         ).all()
         reasons = ("Chồng ốm dài ngày, mất sức lao động", "Nhà bị sập sau bão số 13")
         for (code, head, id_number), reason in zip(rows, reasons, strict=True):
-            register_application(
-                s, actor, r, code, "01", filed, head, "poor", reason, id_number  # type: ignore[arg-type]
-            )
-        screen(s, actor, r, rows[1][0], screened, criteria=[1, 3, 5, 8])  # type: ignore[arg-type]
+            register_application(s, actor, r, code, "01", filed, head, "poor", reason, id_number)
+        screen(s, actor, r, rows[1][0], screened, criteria=[1, 3, 5, 8])
         village = s.scalars(select(Village).where(Village.commune_id == commune.id)).first()
         names = ("Y Bhim Niê", "H'Hen Byă", "Lò Văn Ún")
         add_pending(
             s,
-            actor,  # type: ignore[arg-type]
+            actor,
             commune,
             [
                 NewPending(
                     f"DS2025-{i:05d}",
                     village.id,
-                    {"id": f"DS2025-{i:05d}", "village": village.name, "area": village.area,
-                     "members": [{"name": name, "relation": "head"}]},  # fmt: skip
+                    {
+                        "id": f"DS2025-{i:05d}",
+                        "village": village.name,
+                        "area": village.area,
+                        "members": [{"name": name, "relation": "head"}],
+                    },
                     4,
                     "Danh sách hộ nghèo năm 2025.xlsx",
                     8 + i,
