@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
@@ -32,6 +32,7 @@ from app.workflow.phieu_a import PhieuAForm
 from ui.form_fields import ChoiceCombo
 
 FORMS = ("01", "04")
+TOOLTIP = Qt.ItemDataRole.ToolTipRole
 
 
 def date_edit() -> QDateEdit:
@@ -69,6 +70,8 @@ class ApplicationSection(QGroupBox):
         form = QFormLayout()
         self.kind = ChoiceCombo([(f, tr(f"ui.application.form.{f}", lang)) for f in FORMS], lang)
         self.kind.set_value("01")
+        for i, f in enumerate(FORMS, start=1):  # the form's full title, the item names it short
+            self.kind.setItemData(i, tr(f"ui.application.form_title.{f}", lang), TOOLTIP)
         self.kind.currentIndexChanged.connect(self._kind_changed)
         self.requested = ChoiceCombo([(c, tr(f"class.{c}", lang)) for c in REQUESTS], lang)
         self.filed_on = date_edit()

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -51,6 +52,7 @@ class ReviewTab(QWidget):
         self.lang = lang = context.lang
         self.code: str | None = None
         self._head = ("", "")  # the head's name and ID number: the applicant by default
+        self._stale = False
         self.review: HouseholdReview | None = None
         with context.db.sessions() as session:
             pack = get_pack(current_round(session, only_commune(session)).standard_id)
@@ -83,16 +85,36 @@ class ReviewTab(QWidget):
         table.verticalHeader().setVisible(False)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.horizontalHeader().setStretchLastSection(True)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        # Dates and names take what they need; the words wrap in the rest of the width.
+        header = table.horizontalHeader()
+        for col, column in enumerate(HISTORY_COLUMNS):
+            fit = column in ("on", "actor")
+            mode = (
+                QHeaderView.ResizeMode.ResizeToContents if fit else QHeaderView.ResizeMode.Stretch
+            )
+            header.setSectionResizeMode(col, mode)
+        table.setWordWrap(True)
         table.setMinimumHeight(90)
         return table
 
     # ---- showing -------------------------------------------------------------------------------
 
     def show_household(self, code: str | None, head: str = "", head_id: str = "") -> None:
-        """The household `code` as saved (None: not saved yet, nothing can be recorded)."""
+        """The household `code` as saved (None: not saved yet, nothing can be recorded). Read
+        when the tab is shown: opening a household in the editor does not wait for it."""
         self.code, self._head = code, (head, head_id)
+        self._stale = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def refresh(self) -> None:
+        self._stale = False
+        code, (head, head_id) = self.code, self._head
         self.review = None
         if code is not None:
             with self.context.db.sessions() as session:
@@ -165,7 +187,7 @@ class ReviewTab(QWidget):
                 item = QTableWidgetItem(text)
                 item.setToolTip(text)
                 table.setItem(row, col, item)
-        table.resizeColumnsToContents()
+        table.resizeRowsToContents()
 
     def _details(self, s: StepView) -> str:
         lang, d = self.lang, s.details
