@@ -108,3 +108,41 @@ def test_a_pending_household_is_found_in_the_list_and_surveyed(
     assert (found.pending, found.household_id) == (False, editor.household_id)
     assert found.cls is not None and found.step == "listed"
     assert [r.code for r in model.rows if r.pending] == ["DS-02"]
+
+
+def test_an_unfinished_survey_comes_back_as_a_draft_and_still_completes_the_entry(
+    qtbot: QtBot, listed: Database, app_context: AppContext
+) -> None:
+    window = _window(qtbot, app_context)
+    window.open_pending("DS-02")
+    editor = window.editor
+    editor.header.address.setFocus()
+    type_text(editor.header.address, "Buôn Ea Lâm")
+    editor.autosave()  # what the timer does every few seconds
+    (draft,) = app_context.drafts.all()
+    assert draft.key == "pending-DS-02" and draft.form["address"] == "Buôn Ea Lâm"
+
+    # After a crash: the draft is offered at start-up and opened as app_root does.
+    again = _window(qtbot, app_context)
+    form = {k: v for k, v in draft.form.items() if k != "_household_id"}
+    again.open_draft(draft.key, form, draft.form.get("_household_id"))
+    editor = again.editor
+    assert editor.header.code.isReadOnly() and editor.dirty
+    assert editor.title.text().startswith("Khảo sát hộ DS-02 — H'Hen Byă")
+    fill_member(editor, 0, health_insurance=True, employment="self_employed", education="primary")
+    b = editor.phieu_b
+    qtbot.keyClicks(b.income, "900.000")
+    qtbot.keyClicks(b.floor_area, "20")
+    for combo in b.durable.values():
+        combo.set_value(True)
+    b.water.set_value("piped")
+    b.latrine.set_value("septic")
+    b.phone.set_value(True)
+    b.internet.set_value(False)
+    editor.form["declared_size"] = ""
+    editor.save()
+    assert again.context.runner.wait()
+    with listed.sessions() as s:
+        assert [p.code for p in pending_list(s, only_commune(s))] == ["DS-01"]
+        address = s.scalar(select(Household.address).where(Household.code == "DS-02"))
+    assert address == "Buôn Ea Lâm" and app_context.drafts.all() == []
