@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 SIZE = (1366, 768)
+PASSWORD = "mat-khau-anh-chup"  # the accounts of the throw-away demo below
 
 
 def main() -> int:
@@ -26,21 +27,29 @@ def main() -> int:
 
     from PySide6.QtWidgets import QApplication
 
+    from app.demo.accounts import create_demo_accounts
     from app.demo.commune import create_demo
     from app.settings import Settings
     from app.storage import open_database
+    from app.users import bootstrap_administrator
     from ui.app_root import RaSoatApp, apply_language
     from ui.first_start import FirstStartDialog
     from ui.fonts import load_fonts
     from ui.prompts import Prompts
-    from ui.startup import StartupState, local_actor
+    from ui.startup import StartupState
+
+    class SignedIn(Prompts):
+        """The real dialogs, but the sign-in answered as the demo's commune officer."""
+
+        def sign_in(self, *_args: object) -> tuple[str, str]:
+            return "canbo", PASSWORD
 
     app = QApplication.instance() or QApplication(sys.argv)
     load_fonts(app)
     apply_language("vi")
 
     empty = open_database(Path(home) / "new.sqlite")
-    dialog = FirstStartDialog(StartupState(Settings(), Prompts(), None, empty, local_actor()))
+    dialog = FirstStartDialog(StartupState(Settings(), Prompts(), None, empty))
     dialog.search.setText("ea ly")
     dialog.results.setCurrentRow(0)
     for name, area in (("Thôn 1", 0), ("Thôn Hòa Bình", 0), ("Buôn Ea Ly", 0), ("Khu phố Chợ", 1)):
@@ -54,10 +63,13 @@ def main() -> int:
 
     db_path = Path(home) / "demo.sqlite"
     db = open_database(db_path)
-    create_demo(db, local_actor(), 2000, seed=7, reference_date=date(2026, 11, 15))
-    applied, screened_out = _review_examples(db, local_actor())
+    with db.sessions.begin() as session:
+        admin = bootstrap_administrator(session, "quantri", PASSWORD, "Quản trị")
+        officer = create_demo_accounts(session, admin, PASSWORD)["officer"]
+    create_demo(db, officer, 2000, seed=7, reference_date=date(2026, 11, 15))
+    applied, screened_out = _review_examples(db, officer)
     db.dispose()
-    root = RaSoatApp(str(db_path), settings=Settings())
+    root = RaSoatApp(str(db_path), settings=Settings(), prompts=SignedIn())
     assert root.start()
     window = root.window
     assert window is not None

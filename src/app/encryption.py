@@ -12,9 +12,16 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from app import backups
+from sqlalchemy import select
+
+from app import audit, backups
+from app.actor import Actor
 from app.atomic import sync_dir
 from app.errors import DatabaseError, RaSoatError
+from app.permissions import require
+from app.storage import open_database
+from models import Commune, User
+from models.database import Database
 from models.sqlite_file import (
     PassphraseError,
     check_file,
@@ -23,6 +30,69 @@ from models.sqlite_file import (
     key_pragma,
     open_file,
 )
+
+# A passphrase protects every household of the commune and cannot be recovered: long enough
+# to resist guessing on a stolen laptop, short enough to be typed at every start.
+MIN_PASSPHRASE_LENGTH = 10
+
+
+def check_passphrase(passphrase: str, again: str | None = None) -> None:
+    """The rule for a new database passphrase: at least MIN_PASSPHRASE_LENGTH characters, not
+    one character repeated, letters and something else (digits, spaces or signs); the same
+    twice when it was typed twice."""
+    if len(passphrase) < MIN_PASSPHRASE_LENGTH:
+        raise RaSoatError("encryption.passphrase_short", minimum=MIN_PASSPHRASE_LENGTH)
+    letters = any(ch.isalpha() for ch in passphrase)
+    others = any(not ch.isalpha() for ch in passphrase)
+    if len(set(passphrase)) < 4 or not (letters and others):
+        raise RaSoatError("encryption.passphrase_weak")
+    if again is not None and again != passphrase:
+        raise RaSoatError("encryption.passphrase_mismatch")
+
+
+def secure_new_database(db: Database, passphrase: str) -> Database:
+    """Encrypt a database that was just created and holds nothing yet (no account, no commune):
+    the first start of the desktop app opens the file before the officer chooses a passphrase.
+    Returns the database reopened with `passphrase`; `db` is closed."""
+    check_passphrase(passphrase)
+    path = db.path
+    if path is None:
+        raise RaSoatError("backup.not_a_file", db=db.describe())
+    if db.encrypted:
+        raise RaSoatError("encryption.already", path=str(path))
+    with db.sessions() as session:
+        holds = session.scalar(select(User.id).limit(1)) or session.scalar(
+            select(Commune.id).limit(1)
+        )
+    if holds is not None:
+        raise RaSoatError("encryption.not_new", path=str(path))
+    db.dispose()
+    encrypt_database(path, passphrase)
+    return open_database(path, passphrase=passphrase)
+
+
+def rekey_database(db: Database, actor: Actor, old: str, new: str) -> int:
+    """The administrator sets or changes the database passphrase: a plain database is encrypted,
+    an encrypted one re-keyed (with its backups). `old` must be the current passphrase (empty
+    for a plain database). `db` is closed on the way; returns how many files changed."""
+    path = db.path
+    if path is None:
+        raise RaSoatError("backup.not_a_file", db=db.describe())
+    with db.sessions() as session:
+        require(session, actor, "database.rekey")
+    if (db.passphrase or "") != old:
+        raise DatabaseError("db.wrong_passphrase", path=str(path))
+    check_passphrase(new)
+    was_encrypted = db.encrypted
+    db.dispose()
+    files = change_passphrase(path, old, new) if was_encrypted else encrypt_database(path, new)
+    done = open_database(path, passphrase=new)
+    try:
+        with done.sessions.begin() as session:
+            audit.record(session, actor, "database.rekey", "database", path.name, files=files)
+    finally:
+        done.dispose()
+    return files
 
 
 def encrypt_database(path: Path, passphrase: str) -> int:

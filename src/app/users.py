@@ -49,6 +49,13 @@ def _actor(user: User) -> Actor:
     return Actor(user.username, user.role, user.display_name)
 
 
+def check_new_password(password: str, again: str | None = None) -> None:
+    """The password rule (resources/roles.json), and, when it was typed twice, the same twice."""
+    _check_password(password)
+    if again is not None and again != password:
+        raise RaSoatError("auth.password_mismatch")
+
+
 def _check_password(password: str) -> None:
     minimum = sign_in_policy().min_password_length
     if len(password) < minimum:
@@ -63,10 +70,16 @@ def has_users(session: Session) -> bool:
     return session.scalar(select(User.id).limit(1)) is not None
 
 
-def _new_user(session: Session, username: str, password: str, role: str, display_name: str) -> User:
+def check_username(username: str) -> str:
+    """The user name as stored (trimmed, lower case), or the reason it cannot be one."""
     username = username.strip().lower()
     if not USERNAME.match(username):
         raise RaSoatError("auth.bad_username", username=username)
+    return username
+
+
+def _new_user(session: Session, username: str, password: str, role: str, display_name: str) -> User:
+    username = check_username(username)
     if role not in roles():
         raise RaSoatError("auth.bad_role", role=role, roles=", ".join(roles()))
     _check_password(password)

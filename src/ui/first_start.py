@@ -36,6 +36,7 @@ from app.communes import VillageSpec, create_commune
 from app.errors import RaSoatError
 from app.i18n import tr
 from app.textnorm import nfc
+from ui.account_setup import Passphrase, ensure_administrator
 from ui.jobs import JobRunner
 from ui.startup import DEMO_HOUSEHOLDS, StartupState
 
@@ -205,6 +206,8 @@ class FirstStartDialog(QDialog):
             state.prompts.error(self, self.t("ui.first.title"), self.t("ui.first.need_village"))
             self.village_name.setFocus()
             return
+        if ensure_administrator(state, self, Passphrase.REQUIRED) is None:
+            return  # the administrator (and the passphrase) come first
         assert state.db is not None and state.actor is not None
         code, actor = self.selected.code, state.actor
         reference = _to_date(self.reference.date())
@@ -242,6 +245,8 @@ class FirstStartDialog(QDialog):
         """A reviewer's laptop: its key for the officer, then the assignment (ui/field_start)."""
         from ui.field_start import FieldStartDialog
 
+        if ensure_administrator(self.state, self, Passphrase.REQUIRED) is None:
+            return
         self.field_start = FieldStartDialog(self.state, self)
         if self.field_start.exec():
             self.accept()  # the assignment created the commune

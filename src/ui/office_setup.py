@@ -8,22 +8,23 @@ from PySide6.QtWidgets import QWidget
 from app.errors import RaSoatError
 from app.i18n import tr
 from app.office.setup import set_up_office
-from app.permissions import can
-from ui.startup import StartupState, local_actor
+from ui.account_setup import Passphrase, ensure_administrator
+from ui.startup import StartupState
 
 
 def set_up_office_here(state: StartupState, parent: QWidget, province_code: str | None) -> bool:
-    """True when the database became an office's. A database without accounts is its
-    laptop user's to set up (as the first administrator would be); accounts come after."""
+    """True when the database became an office's. A new database gets its administrator (and
+    its passphrase) first; the office's officers get their accounts from the administrator."""
     assert state.db is not None
     name = state.prompts.ask_text(
         parent, tr("ui.first.office", state.lang), tr("ui.first.office_name", state.lang)
     )
     if not name:
         return False
+    if ensure_administrator(state, parent, Passphrase.REQUIRED) is None:
+        return False
     actor = state.actor
-    if actor is None or (actor.username.startswith("local:") and not can(actor, "office.setup")):
-        actor = local_actor("administrator")  # refused in core once accounts exist
+    assert actor is not None
     try:
         with state.db.sessions.begin() as session:
             set_up_office(session, actor, name, province_code)

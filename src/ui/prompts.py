@@ -3,6 +3,8 @@ UserDialogService): the real one shows Qt dialogs, tests replace it with scripte
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
@@ -37,6 +39,16 @@ class Prompts:
 
         dialog = SignInDialog(title, message, username, parent)
         return dialog.credentials() if dialog.exec() else None
+
+    def create_administrator(
+        self, parent: QWidget | None, lang: str, passphrase: Any, intro: str = ""
+    ) -> Any:
+        """The first administrator (and the database passphrase, per `passphrase`, a
+        ui.account_setup.Passphrase): an AdminSetup, or None when the officer gives up."""
+        from ui.account_setup import AdministratorDialog
+
+        dialog = AdministratorDialog(lang, passphrase, intro, parent)
+        return dialog.setup if dialog.exec() else None
 
     def inform(self, parent: QWidget | None, title: str, text: str) -> None:
         QMessageBox.information(parent, title, text)

@@ -4,14 +4,19 @@
 
 Each step looks at and fills a StartupState and answers CONTINUE, ABORT or RESTART (start again
 from the first step, e.g. after the officer picked another database file in the first-start
-dialog). A further step (an inactivity lock, a consent notice) is one more entry in
-`default_steps()`; nothing else changes.
+dialog). A further step (a consent notice) is one more entry in `default_steps()`; nothing else
+changes.
+
+No data shows before someone signs in (issue #6). A new, empty database has no account yet:
+whatever the first start makes of it (a commune, the demo, an office, a reviewer's laptop)
+creates its administrator first, with the passphrase that encrypts the file
+(ui/account_setup.py). A database that holds data but no account gets its administrator before
+anything shows.
 """
 
 from __future__ import annotations
 
 import enum
-import getpass
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -21,6 +26,7 @@ from PySide6.QtWidgets import QWidget
 from app import backups
 from app.actor import Actor
 from app.communes import find_commune
+from app.demo.accounts import DEMO_ACCOUNTS, create_demo_accounts
 from app.demo.commune import create_demo
 from app.errors import RaSoatError
 from app.i18n import tr
@@ -31,6 +37,7 @@ from app.settings import Settings
 from app.storage import DamagedDatabase, needs_passphrase, open_database
 from app.users import has_users, sign_in
 from models.database import Database
+from ui.account_setup import Passphrase, ensure_administrator
 from ui.jobs import JobRunner
 from ui.prompts import Prompts
 
@@ -54,6 +61,12 @@ class StartupState:
     # Set by the first-start dialog: fill the (new, empty) database with the demo commune.
     demo_households: int | None = None
     parent: QWidget | None = None
+    # The passphrase of db_target when it is already known (reopening after a restore or a
+    # passphrase change): not asked again.
+    passphrase: str | None = None
+    # Reopening the same database for the same account (after a passphrase change): the
+    # signed-in actor stays.
+    keep_actor: bool = False
 
     @property
     def lang(self) -> str:
@@ -81,9 +94,11 @@ class OpenDatabaseStep:
     def run(self, state: StartupState) -> Next:
         target = state.db_target or state.settings.last_database or str(default_database_path())
         state.close_database()
-        state.actor = None  # another database: sign in again
-        passphrase = None
-        if needs_passphrase(target):
+        if not state.keep_actor:
+            state.actor = None  # another database, or the same one restored: sign in again
+        state.keep_actor = False
+        passphrase, state.passphrase = state.passphrase, None
+        if passphrase is None and needs_passphrase(target):
             passphrase = state.prompts.ask_secret(
                 state.parent, "RaSoat", tr("ui.startup.passphrase", state.lang, db=target)
             )
@@ -145,8 +160,9 @@ def _daily_backup(state: StartupState) -> None:
 
 class SignInStep:
     """Sign in with an account of the database (app.users.sign_in: argon2id, lock-out after
-    repeated failures). A database without accounts yet (a new file, the demo) is used by the
-    laptop's user as a commune officer until an administrator is created."""
+    repeated failures, told in the dialog). A new, empty database has no one to sign in yet:
+    the first start creates its administrator (CommuneStep). A database with data but no
+    account gets its administrator now, before anything shows."""
 
     def run(self, state: StartupState) -> Next:
         assert state.db is not None
@@ -154,9 +170,13 @@ class SignInStep:
             return Next.CONTINUE
         with state.db.sessions() as session:
             accounts = has_users(session)
-            office = is_office(session)
+            empty = find_commune(session) is None and not is_office(session)
         if not accounts:
-            state.actor = local_actor("office" if office else "officer")
+            if empty:
+                return Next.CONTINUE
+            intro = tr("ui.admin.intro_existing", state.lang, db=state.db.describe())
+            if ensure_administrator(state, state.parent, Passphrase.NONE, intro) is None:
+                return Next.ABORT
             return Next.CONTINUE
         message, username = tr("ui.sign_in.message", state.lang, db=state.db.describe()), ""
         while True:
@@ -174,22 +194,12 @@ class SignInStep:
             return Next.CONTINUE
 
 
-def local_actor(role: str = "officer") -> Actor:
-    """The laptop's user, before the database has accounts: a commune officer, or the office's
-    officer in a receiving office's database."""
-    try:
-        login = getpass.getuser()
-    except (KeyError, OSError):
-        login = "officer"
-    return Actor(f"local:{login}", role, login)
-
-
 class CommuneStep:
     """A database without a commune: fill it with the demo, or ask (ui/first_start.py). A
     receiving office's database holds the communes it received and needs none of its own."""
 
     def run(self, state: StartupState) -> Next:
-        assert state.db is not None and state.actor is not None
+        assert state.db is not None
         with state.db.sessions() as session:
             has_commune = find_commune(session) is not None or is_office(session)
         if has_commune:
@@ -209,14 +219,29 @@ class CommuneStep:
             state.db_target = str(demo_database_path())
             state.demo_households = dialog.demo_households
             return Next.RESTART
-        if dialog.office_created:
-            return Next.RESTART  # signed in again, now as the office's officer
-        return Next.CONTINUE  # the dialog created the commune
+        return Next.CONTINUE  # the dialog created the commune (or the office), signed in
 
     def _make_demo(self, state: StartupState) -> Next:
-        assert state.db is not None and state.actor is not None
-        count, db, actor = state.demo_households or DEMO_HOUSEHOLDS, state.db, state.actor
+        """The demo in its new file: its administrator first (the passphrase is the officer's
+        choice: the data is synthetic), one account per role with the same password, then the
+        households; the officer works on as the demo's commune officer."""
+        assert state.db is not None
+        count = state.demo_households or DEMO_HOUSEHOLDS
         state.demo_households = None
+        intro = tr("ui.admin.intro_demo", state.lang)
+        setup = ensure_administrator(state, state.parent, Passphrase.OPTIONAL, intro)
+        if setup is None or state.actor is None:
+            state.db_target = None  # back to the first start on the usual database
+            return Next.RESTART
+        db = state.db
+        if setup.password:  # a new demo: its accounts (an existing one keeps who signed in)
+            with db.sessions.begin() as session:
+                state.actor = create_demo_accounts(session, state.actor, setup.password)["officer"]
+            names = ", ".join(f"{u} ({r})" for u, r, _ in DEMO_ACCOUNTS)
+            state.prompts.inform(
+                state.parent, "RaSoat", tr("ui.admin.demo_accounts", state.lang, accounts=names)
+            )
+        actor = state.actor
         runner = JobRunner(db, state.lang, state.prompts)
         outcome: list[bool] = []
 

@@ -67,6 +67,9 @@ class ScriptedPrompts:
     ) -> tuple[str, str] | None:
         return self._next("sign_in", message, None)
 
+    def create_administrator(self, parent: Any, lang: str, passphrase: Any, intro: str = "") -> Any:
+        return self._next("create_administrator", str(passphrase), None)
+
     def inform(self, parent: Any, title: str, text: str) -> None:
         self.asked.append(("inform", text))
 

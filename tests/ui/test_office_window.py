@@ -250,28 +250,34 @@ def test_the_commune_imports_the_reply_and_sees_the_comment(
 def test_a_new_database_becomes_an_office_from_the_first_start(
     qtbot: QtBot, tmp_path: Path, prompts: ScriptedPrompts
 ) -> None:
-    """The first-start dialog's office button: its name asked, the province chosen above; the
-    startup then signs the laptop's user in as the office's officer and opens its window."""
+    """The first-start dialog's office button: its name asked, the province chosen above, then
+    the administrator and the passphrase (a new database); the office's window opens for the
+    administrator, on an encrypted file."""
     from app.settings import Settings
+    from tests.conftest import TEST_PASSWORD
+    from ui.account_setup import AdminSetup
     from ui.app_root import main_window_for
     from ui.first_start import FirstStartDialog
     from ui.startup import CommuneStep, Next, SignInStep, StartupState
 
     db = open_database(tmp_path / "so.sqlite")
+    state = StartupState(Settings(), prompts, str(db.path), db)
     try:
-        state = StartupState(Settings(), prompts, str(db.path), db)
-        assert SignInStep().run(state) is Next.CONTINUE and state.actor is not None
-        assert state.actor.role == "officer"  # no office yet, no accounts
+        assert SignInStep().run(state) is Next.CONTINUE
+        assert state.actor is None  # a new file: no one to sign in yet
         dialog = FirstStartDialog(state)
         qtbot.addWidget(dialog)
         dialog.province.setCurrentIndex(dialog.province.findData("66"))
-        prompts.answer("Sở Nông nghiệp và Môi trường tỉnh Đắk Lắk")
+        prompts.answer(
+            "Sở Nông nghiệp và Môi trường tỉnh Đắk Lắk",
+            AdminSetup("quantri", "Quản trị Sở", TEST_PASSWORD, "cụm mật khẩu 2026"),
+        )
         dialog.create_office()
         assert dialog.office_created and dialog.result() == dialog.DialogCode.Accepted
-        state.actor = None  # what the restart does
-        SignInStep().run(state)
-        assert state.actor is not None and state.actor.role == "office"
+        assert state.actor is not None and state.actor.role == "administrator"
+        assert state.db is not None and state.db.encrypted
         assert CommuneStep().run(state) is Next.CONTINUE  # no commune needed
+        db = state.db
         context = AppContext(
             db,
             state.actor,
@@ -286,4 +292,5 @@ def test_a_new_database_becomes_an_office_from_the_first_start(
         assert "Sở Nông nghiệp và Môi trường tỉnh Đắk Lắk" in window.windowTitle()
         assert window.office.province_name == "Tỉnh Đắk Lắk"
     finally:
+        state.close_database()
         db.dispose()

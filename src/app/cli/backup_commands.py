@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from app import backups
+from app.backup_actions import backup_now, restore_database
 from app.cli.context import CliContext
 from app.errors import RaSoatError
+from app.storage import DamagedDatabase
 
 
 def register(sub: Any) -> None:
@@ -41,7 +43,8 @@ def list_(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def create(ctx: CliContext, args: argparse.Namespace) -> int:
-    made = backups.create_backup(ctx.db_file, ctx.passphrase, "manual")
+    actor = ctx.actor  # backups are made by an account that may make them
+    made = backup_now(ctx.database(), actor)
     ctx.say("backup.created", path=str(made.path))
     return 0
 
@@ -57,7 +60,14 @@ def restore(ctx: CliContext, args: argparse.Namespace) -> int:
         source = args.file
         if not source.exists() and source.parent == Path():  # a name from `rasoat backup list`
             source = backups.backup_dir(db_file) / source
-    result = backups.restore_backup(db_file, source, ctx.passphrase)
+    try:
+        actor = ctx.actor  # signs in: only roles with backup.restore may replace the data
+    except DamagedDatabase:
+        # No account can be checked in a file that does not open: the latest good backup is
+        # the way back, as the desktop app offers it at start (app/storage.py).
+        result = backups.restore_backup(db_file, source, ctx.passphrase)
+    else:
+        result = restore_database(ctx.database(), actor, source)
     ctx.say("backup.restored", backup=source.name, db=str(db_file))
     if result.previous is not None:
         ctx.say("backup.previous_kept", path=result.previous.name)
