@@ -194,6 +194,11 @@ class HouseholdListPage(QWidget):
         rows = self.view.selectionModel().selectedRows()
         return self._id_at(rows[0].row()) if rows else None
 
+    def current_code(self) -> str:
+        """The code of the selected household, or "" (to pre-fill a dialog about it)."""
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()).code if rows else ""
+
 
 def _grouped(n: int, lang: str) -> str:
     text = f"{n:,}"

@@ -7,7 +7,7 @@ their own menus with `menu(name)`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QByteArray, QSettings, Signal
+from PySide6.QtCore import QByteArray, QEventLoop, QSettings, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QStackedWidget, QTabWidget
 
@@ -16,11 +16,14 @@ from app.communes import only_commune
 from app.errors import RaSoatError
 from app.household_list import load_row, load_rows, village_choices
 from app.households import SaveResult
+from app.jobs import IsCancelled, Progress
 from app.paths import data_dir
 from app.rounds import current_round_or_none
 from ui.context import AppContext
 from ui.household_editor import HouseholdEditor
 from ui.household_list import HouseholdListPage
+from ui.idle_guard import IdleGuard
+from ui.lock_screen import LockScreen
 from ui.overview_page import OverviewPage
 from ui.status_bar import RaSoatStatusBar
 
@@ -35,6 +38,9 @@ def window_settings() -> QSettings:
 class MainWindow(QMainWindow):
     reopen_requested = Signal(str)  # another database file
     restart_requested = Signal()  # after a language change
+    restore_requested = Signal(str)  # a backup file, chosen and confirmed (ui/data_menu.py)
+    rekey_requested = Signal(str, str)  # the current and the new database passphrase
+    sign_out_requested = Signal()
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -53,7 +59,20 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.editor)
-        self.setCentralWidget(self.stack)
+        # The lock screen replaces everything while the user is away (issue #6).
+        self.lock_screen = LockScreen(context)
+        self.lock_screen.unlocked.connect(self.unlock)
+        self.lock_screen.sign_out_requested.connect(self.sign_out_requested.emit)
+        self.outer = QStackedWidget()
+        self.outer.addWidget(self.stack)
+        self.outer.addWidget(self.lock_screen)
+        self.setCentralWidget(self.outer)
+        self.idle = IdleGuard(
+            context.settings.lock_after_minutes, lambda: context.runner.busy, parent=self
+        )
+        self.idle.lock_due.connect(self.lock)
+        self._released = False  # the data let go (backed up): the window may close
+        self._closing = False
         self.status = RaSoatStatusBar(context.db, context.lang)
         self.setStatusBar(self.status)
         self._overview_stale = True
@@ -152,21 +171,79 @@ class MainWindow(QMainWindow):
         else:
             self.resize(1320, 720)
 
-    def closeEvent(self, event: QCloseEvent) -> None:
+    # ---- locking after inactivity ------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        return self.outer.currentWidget() is self.lock_screen
+
+    def lock(self) -> None:
+        """Hide the data; the editor's unsaved work stays open and is kept as a draft too."""
+        if self.locked:
+            return
+        if self.stack.currentWidget() is self.editor:
+            self.editor.autosave()
+        self.outer.setCurrentWidget(self.lock_screen)
+        self.menuBar().setEnabled(False)
+        self.status.hide()
+        self.lock_screen.reset()
+
+    def unlock(self) -> None:
+        self.outer.setCurrentWidget(self.stack)
+        self.menuBar().setEnabled(True)
+        self.status.show()
+        self.idle.resume()
+
+    # ---- closing: the day's work backed up first, with progress -----------------------------
+
+    def release_data(self, backup: bool = True) -> bool:
+        """Let the window's data go: the editor closes (asking about unsaved work), the idle
+        watch stops and, with `backup`, the database is backed up. False if the officer kept
+        the editor open."""
+        if self._released:
+            return True
         if self.stack.currentWidget() is self.editor and not self.editor.request_close():
+            return False
+        if backup:
+            self._backup_with_progress()
+        self.idle.stop()
+        self._released = True
+        return True
+
+    def _backup_with_progress(self) -> None:
+        """The day's work in a checked backup (issue #6), made on the writer lane with the
+        progress dialog (~4 s on an encrypted database) while the window waits for it."""
+        db = self.context.db
+        if db.path is None:
+            return
+        loop = QEventLoop(self)
+
+        def task(progress: Progress, cancelled: IsCancelled) -> object:
+            return backups.backup_database(db, "close")
+
+        def failed(exc: RaSoatError) -> None:
+            self.context.prompts.error(self, "RaSoat", exc.message(self.context.lang))
+            loop.quit()
+
+        self.context.runner.run(
+            task,
+            lambda _made: loop.quit(),
+            title=self.context.tr("ui.data.closing_backup"),
+            parent=self,
+            on_error=failed,
+        )
+        loop.exec()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._closing or not self._start_closing():
             event.ignore()
             return
-        if self.context.runner.busy:
-            self.context.runner.wait()
         window_settings().setValue("main/geometry", self.saveGeometry())
-        self._backup_on_close()
         event.accept()
 
-    def _backup_on_close(self) -> None:
-        """The day's work is kept in a checked backup before the window goes (issue #6)."""
-        if self.context.db.path is None:
-            return
+    def _start_closing(self) -> bool:
+        self._closing = True  # a second close while the backup runs is ignored
         try:
-            backups.backup_database(self.context.db, "close")
-        except RaSoatError as exc:
-            self.context.prompts.error(self, "RaSoat", exc.message(self.context.lang))
+            return self.release_data()
+        finally:
+            self._closing = False

@@ -56,6 +56,9 @@ def build_menus(window: MainWindow) -> None:
     from ui.review_responses import build_response_menu
 
     build_response_menu(window)
+    from ui.data_menu import build_data_menu
+
+    build_data_menu(window)
     tools = window.menu(t("ui.menu.tools"))
     _action(tools, t("ui.menu.settings"), lambda: open_settings(window))
     help_menu = window.menu(t("ui.menu.help"))
@@ -77,7 +80,10 @@ def open_settings(window: MainWindow) -> None:
     from ui.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(window.context, window)
-    if dialog.exec() and dialog.language_changed:
+    if not dialog.exec():
+        return
+    window.idle.set_minutes(window.context.settings.lock_after_minutes)
+    if dialog.language_changed:
         window.restart_requested.emit()
 
 

@@ -26,6 +26,13 @@ class Prompts:
         value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Normal, text)
         return value if ok else None
 
+    def choose(
+        self, parent: QWidget | None, title: str, label: str, items: list[str], current: int = 0
+    ) -> str | None:
+        """One of `items` from a list, or None."""
+        value, ok = QInputDialog.getItem(parent, title, label, items, current, False)
+        return value if ok else None
+
     def ask_secret(self, parent: QWidget | None, title: str, label: str) -> str | None:
         """A passphrase or password: typed hidden, never echoed."""
         value, ok = QInputDialog.getText(parent, title, label, QLineEdit.EchoMode.Password)

@@ -1,4 +1,5 @@
-"""Settings: the language of the program (Vietnamese or English) and the autosave interval."""
+"""Settings: the language of the program (Vietnamese or English), the autosave interval and the
+minutes without input after which the window locks."""
 
 from __future__ import annotations
 
@@ -31,6 +32,11 @@ class SettingsDialog(QDialog):
         self.autosave.setSuffix(context.tr("ui.settings.seconds"))
         self.autosave.setValue(context.settings.autosave_seconds)
         form.addRow(context.tr("ui.settings.autosave"), self.autosave)
+        self.lock_after = QSpinBox()
+        self.lock_after.setRange(1, 240)
+        self.lock_after.setSuffix(context.tr("ui.settings.minutes"))
+        self.lock_after.setValue(context.settings.lock_after_minutes)
+        form.addRow(context.tr("ui.settings.lock_after"), self.lock_after)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -40,7 +46,12 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         old = self.context.settings
-        new = replace(old, language=self.language.value(), autosave_seconds=self.autosave.value())
+        new = replace(
+            old,
+            language=self.language.value(),
+            autosave_seconds=self.autosave.value(),
+            lock_after_minutes=self.lock_after.value(),
+        )
         save_settings(new)
         self.context.settings = new
         self.language_changed = new.language != old.language

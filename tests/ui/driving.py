@@ -59,6 +59,11 @@ class ScriptedPrompts:
     def ask_text(self, parent: Any, title: str, label: str, text: str = "") -> str | None:
         return self._next("ask_text", label, None)
 
+    def choose(
+        self, parent: Any, title: str, label: str, items: list[str], current: int = 0
+    ) -> str | None:
+        return self._next("choose", label, None)
+
     def ask_secret(self, parent: Any, title: str, label: str) -> str | None:
         return self._next("ask_secret", label, None)
 
