@@ -107,6 +107,7 @@ def main() -> int:
     page.step.setCurrentIndex(0)
     window.show_overview()
     _save(app, window, out / "overview.png")
+    _guard_screens(app, window, admin, out)
     root.shutdown()
     print(f"screenshots written to {out}")
     return 0
@@ -171,6 +172,51 @@ def _review_examples(db: object, actor: object) -> tuple[str, str]:
             ],
         )
     return rows[0][0], rows[1][0]
+
+
+def _guard_screens(app: object, window: object, admin: object, out: Path) -> None:
+    """Sign-in and data protection (issue #6): the administrator and passphrase dialog, the
+    sign-in, the lock screen, restoring a backup, erasing a household, the accounts."""
+    from dataclasses import replace
+
+    from app import backups
+    from ui.account_setup import AdministratorDialog, Passphrase
+    from ui.erasure_dialog import ErasureDialog
+    from ui.restore_dialog import RestoreDialog
+    from ui.sign_in_dialog import SignInDialog
+    from ui.users_dialog import UsersDialog
+
+    ctx = window.context  # type: ignore[attr-defined]
+    setup = AdministratorDialog("vi", Passphrase.REQUIRED)
+    setup.display_name.setText("Nguyễn Văn Quản")
+    for field in (setup.password, setup.password_again):
+        field.setText(PASSWORD)
+    setup.passphrase.setText("Thôn Đông 2026")
+    setup.passphrase_again.setText("Thôn Đông 202")
+    setup.accept()  # refused: shows the problem in the dialog
+    _save(app, setup, out / "admin-passphrase.png")
+    sign_in = SignInDialog(
+        "Đăng nhập RaSoat",
+        "Tài khoản tạm khóa do nhập sai mật khẩu nhiều lần; thử lại sau 10:45 26/11/2026.",
+        "canbo",
+    )
+    _save(app, sign_in, out / "sign-in-locked.png")
+    window.lock()  # type: ignore[attr-defined]
+    _save(app, window, out / "lock-screen.png")
+    window.unlock()  # type: ignore[attr-defined]
+    assert ctx.db.path is not None
+    backups.create_backup(ctx.db.path, ctx.db.passphrase, "manual")
+    restore = RestoreDialog(ctx, window)  # type: ignore[arg-type]
+    restore.start_checks()
+    ctx.runner.wait()
+    restore.table.selectRow(0)
+    _save(app, restore, out / "restore.png")
+    erase = ErasureDialog(ctx, window.list_page.model.row_at(0).code, window)  # type: ignore[attr-defined]
+    erase.reason.setText("Chủ hộ yêu cầu xóa ngày 02/12/2026")
+    _save(app, erase, out / "erase-household.png")
+    users = UsersDialog(replace(ctx, actor=admin), window)  # type: ignore[arg-type]
+    users.table.selectRow(1)
+    _save(app, users, out / "accounts.png")
 
 
 def _save(app: object, widget: object, path: Path) -> None:
