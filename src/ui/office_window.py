@@ -8,6 +8,7 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QStatusBar, QTabWidget
 
 from app.office.setup import office
+from app.permissions import can
 from ui import office_jobs
 from ui.context import AppContext
 from ui.main_window import window_settings
@@ -96,11 +97,19 @@ class OfficeWindow(QMainWindow):
         work.addSeparator()
         self._add(work, "ui.office.consolidate", lambda: office_jobs.consolidate_round(self))
         self._add(work, "ui.office.send_response", lambda: office_jobs.send_response(self))
+        data = self.menu(t("ui.menu.data"))  # the office's accounts (issue #6)
+        self.users_action = self._add(data, "ui.data.users", self._manage_users)
+        self.users_action.setEnabled(can(self.context.actor, "users.manage"))
         help_menu = self.menu(t("ui.menu.help"))
         self._add(help_menu, "ui.menu.about", self._about)
         self.context.runner.busy_changed.connect(
             lambda busy: self.intake_action.setEnabled(not busy)
         )
+
+    def _manage_users(self) -> None:
+        from ui.users_dialog import UsersDialog
+
+        UsersDialog(self.context, self).exec()
 
     def _open_database(self) -> None:
         ctx = self.context

@@ -291,6 +291,7 @@ def test_a_new_database_becomes_an_office_from_the_first_start(
         assert isinstance(window, OfficeWindow)
         assert "Sở Nông nghiệp và Môi trường tỉnh Đắk Lắk" in window.windowTitle()
         assert window.office.province_name == "Tỉnh Đắk Lắk"
+        assert window.users_action.isEnabled()  # the administrator adds the office's officers
     finally:
         state.close_database()
         db.dispose()
