@@ -153,6 +153,10 @@ class MainWindow(QMainWindow):
         self.stack.setCurrentWidget(self.tabs)
         self.tabs.setCurrentWidget(self.overview_page)
 
+    def runner_busy(self, busy: bool) -> None:
+        """The writer lane started or finished its jobs: no second import meanwhile."""
+        self.import_action.setEnabled(not busy)
+
     def menu(self, name: str) -> QMenu:
         """The menu called `name` (its translated title), created at the end if missing."""
         for action in self.menuBar().actions():

@@ -64,7 +64,9 @@ def build_menus(window: MainWindow) -> None:
     help_menu = window.menu(t("ui.menu.help"))
     _action(help_menu, t("ui.menu.about"), lambda: about(window))
     runner = window.context.runner
-    runner.busy_changed.connect(lambda busy: window.import_action.setEnabled(not busy))
+    # A bound slot, not a lambda: Qt drops it with the window (a window replaced after a
+    # language change shares the runner; a lambda would reach its deleted actions).
+    runner.busy_changed.connect(window.runner_busy)
 
 
 def open_database(window: MainWindow) -> None:

@@ -102,9 +102,10 @@ class OfficeWindow(QMainWindow):
         self.users_action.setEnabled(can(self.context.actor, "users.manage"))
         help_menu = self.menu(t("ui.menu.help"))
         self._add(help_menu, "ui.menu.about", self._about)
-        self.context.runner.busy_changed.connect(
-            lambda busy: self.intake_action.setEnabled(not busy)
-        )
+        self.context.runner.busy_changed.connect(self.runner_busy)  # dropped with the window
+
+    def runner_busy(self, busy: bool) -> None:
+        self.intake_action.setEnabled(not busy)
 
     def _manage_users(self) -> None:
         from ui.users_dialog import UsersDialog
