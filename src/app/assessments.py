@@ -22,6 +22,14 @@ from app.household_rows import iter_commune_households
 from app.jobs import IsCancelled, Progress, Ticker, collector_paused
 from app.permissions import require
 from app.standards import get_pack
+from app.survey import (
+    NO_ANSWERS,
+    REVIEWED,
+    SurveyAnswers,
+    class_problems,
+    code_problems,
+    round_answers,
+)
 from app.validation import ERROR, WARNING, Problem, Validator
 from models import Assessment, Commune, Household, Member, ReviewRound, WarningConfirmation
 from models.base import utcnow
@@ -61,10 +69,17 @@ class Evaluator:
         extra: Iterable[Problem] = (),
         declared_size: int | None = None,
         explain: bool = True,
+        survey: SurveyAnswers | None = None,
     ) -> Evaluation:
+        """`survey`: the household's Phiếu B causes and needs in the round, checked with the
+        facts; None where they are not known (a file being validated on its own)."""
         problems = tuple(self.validator.household(facts, declared_size)) + tuple(extra)
+        if survey is not None:
+            problems += tuple(code_problems(survey))
         has_error = any(p.severity == ERROR for p in problems)
         classification = None if has_error else self.classifier.classify(facts, explain)
+        if survey is not None and classification is not None:
+            problems += tuple(class_problems(survey, classification.cls))
         unconfirmed = tuple(
             p for p in problems if p.severity == WARNING and (p.code, p.path) not in confirmed
         )
@@ -268,6 +283,7 @@ def _classify_round(
     total = len(loaded)
     owners = duplicate_owners(conn, commune.id)
     confirmed = _confirmations(conn, commune.id)
+    answers = round_answers(conn, review_round.id)
     existing = dict(
         conn.execute(
             select(Assessment.household_id, Assessment.id).where(
@@ -286,16 +302,20 @@ def _classify_round(
         problems = validate(facts, declared_size)
         if owners:
             problems += duplicate_problems(facts, owners)
-        errors = warnings = unconfirmed = 0
-        if problems:
+        survey = answers.get(household_id, NO_ANSWERS)
+        if survey is not NO_ANSWERS:
+            problems += code_problems(survey)
+        errors = sum(p.severity == ERROR for p in problems)
+        c = None if errors else classify(facts, False)
+        if c is not None and c.cls in REVIEWED:
+            problems += class_problems(survey, c.cls)
+        warnings = unconfirmed = 0
+        if len(problems) > errors:
             done = confirmed.get(household_id, ())
             for p in problems:
-                if p.severity == ERROR:
-                    errors += 1
-                else:
+                if p.severity != ERROR:
                     warnings += 1
                     unconfirmed += (p.code, p.path) not in done
-        c = None if errors else classify(facts, False)
         values = result_values(c, errors, warnings, unconfirmed, version, now, username, reference)
         if c is not None:
             summary.by_class[c.cls] += 1

@@ -32,6 +32,7 @@ from app.household_rows import facts_from_orm, household_values, member_values
 from app.permissions import require
 from app.rounds import current_round
 from app.snapshots import VERSION_COLUMNS, version_row
+from app.survey import NO_ANSWERS, SurveyAnswers, stored_answers
 from app.textnorm import bad_char, nfc
 from app.validation import ERROR, Problem
 from models import (
@@ -112,11 +113,25 @@ def evaluate_household(
     facts: HouseholdFacts,
     confirmed: Collection[tuple[str, str]] = (),
     declared_size: int | None = None,
+    survey: SurveyAnswers | None = None,
 ) -> Evaluation:
-    """Validation and classification as the editor shows them live, without saving anything."""
+    """Validation and classification as the editor shows them live, without saving anything.
+
+    `survey`: the Phiếu B causes and needs as typed; None checks the ones stored in the round."""
     review_round = current_round(session, commune)
+    if survey is None:
+        survey = _stored_survey(session, review_round.id, commune, facts.id)
     extra = duplicate_problems(facts, other_owners(session, commune, facts))
-    return Evaluator(review_round).evaluate(facts, set(confirmed), extra, declared_size)
+    return Evaluator(review_round).evaluate(
+        facts, set(confirmed), extra, declared_size, survey=survey
+    )
+
+
+def _stored_survey(session: Session, round_id: int, commune: Commune, code: str) -> SurveyAnswers:
+    household_id = session.scalar(
+        select(Household.id).where(Household.commune_id == commune.id, Household.code == code)
+    )
+    return stored_answers(session, round_id, household_id) if household_id else NO_ANSWERS
 
 
 def save_household(
@@ -129,8 +144,12 @@ def save_household(
     confirmations: Confirmations | None = None,
     expected_version: int | None = None,
     allow_unconfirmed: bool = False,
+    survey: SurveyAnswers | None = None,
 ) -> SaveResult:
     """Validate and save one household with its members, its confirmations and its result.
+
+    `survey` replaces the household's Phiếu B causes and needs in the current round; None keeps
+    the ones stored (they are checked again all the same: the class may have changed).
 
     Raises InvalidData (errors), UnconfirmedWarnings, or StaleEdit (someone saved this household
     after the editor loaded it); in each case nothing is written.
@@ -152,7 +171,12 @@ def save_household(
     for (code, _path), reason in given.items():
         if not reason:
             raise RaSoatError("household.confirmation_reason_missing", code=code)
-    evaluation = evaluate_household(session, commune, facts, stored | set(given), declared_size)
+    review_round = current_round(session, commune)
+    old_survey = stored_answers(session, review_round.id, existing.id) if existing else NO_ANSWERS
+    new_survey = old_survey if survey is None else survey
+    evaluation = evaluate_household(
+        session, commune, facts, stored | set(given), declared_size, new_survey
+    )
     if evaluation.errors:
         raise InvalidData(list(evaluation.errors))
     if evaluation.unconfirmed and not allow_unconfirmed:
@@ -163,6 +187,7 @@ def save_household(
     session.flush()
     _store_confirmations(session, actor, household, evaluation, given)
     changes = diff(old, household_dict(facts))
+    changes.update(diff({"survey": old_survey.as_dict()}, {"survey": new_survey.as_dict()}))
     if declared_size != (existing.declared_size if existing else None):
         changes["declared_size"] = [existing.declared_size if existing else None, declared_size]
     row, digest = version_row(household.id, household.version, facts, actor.username, utcnow())
@@ -177,12 +202,8 @@ def save_household(
         sha256=digest,
         changes=changes,
     )
-    store_assessment(
-        session,
-        current_round(session, commune),
-        household.id,
-        assessment_values(evaluation, household.version, actor),
-    )
+    values = assessment_values(evaluation, household.version, actor)
+    store_assessment(session, review_round, household.id, {**values, **new_survey.columns()})
     return SaveResult(
         household.id, facts.id, existing is None, household.version, evaluation, changes
     )

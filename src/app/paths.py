@@ -34,3 +34,9 @@ def default_database_path() -> Path:
 def user_standards_dir() -> Path:
     """Standard packs corrected by an officer; a higher revision here overrides the shipped pack."""
     return data_dir() / "standards"
+
+
+def user_survey_dir() -> Path:
+    """Phiếu B code lists corrected by an officer (causes of poverty, support needs); a higher
+    revision here overrides the shipped list (app/survey_codes.py)."""
+    return data_dir() / "survey"

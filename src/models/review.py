@@ -82,6 +82,11 @@ class Assessment(Base):
     income_basis: Mapped[str | None] = mapped_column(String(8))
     income_per_capita_month: Mapped[int | None] = mapped_column(BigInteger)
     b1_score: Mapped[int | None]
+    # Phiếu B: causes of poverty (one may be the main one) and support needs, as comma-separated
+    # codes of the survey code list (app/survey.py); asked of poor and near-poor households.
+    causes: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    main_cause: Mapped[str | None] = mapped_column(String(24))
+    support_needs: Mapped[str] = mapped_column(String(200), default="", server_default="")
     error_count: Mapped[int] = mapped_column(default=0)
     warning_count: Mapped[int] = mapped_column(default=0)
     unconfirmed_warnings: Mapped[int] = mapped_column(default=0)

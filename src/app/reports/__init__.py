@@ -6,6 +6,7 @@ tables = workbook_tables(source)   # what the Excel workbook and the report PDF 
 
 from __future__ import annotations
 
+from app.reports.cause_tables import causes
 from app.reports.list_tables import detailed_list, final_list, posting_list
 from app.reports.movement_tables import movements
 from app.reports.source import ReportSource, load_source
@@ -49,6 +50,7 @@ def place_tables(source: SummarySource) -> list[ReportTable]:
         deprivation(source, "near_poor", rates=True),
         target_groups(source),
         ethnicity(source),
+        causes(source),
         children(source),
     ]
 

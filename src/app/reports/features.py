@@ -35,6 +35,7 @@ class Features(NamedTuple):
     children: int  # poor / near-poor only: members under 16
     children_health: int  # … of them deprived in health insurance or nutrition
     children_school: int  # … of them deprived in schooling
+    causes: tuple[str, ...] = ()  # poor / near-poor only: Phiếu B causes of poverty (codes)
 
     @property
     def minority(self) -> bool:
@@ -49,7 +50,13 @@ class FeatureMaker:
         self.labour = LabourCapacity(pack, self.classifier.clock)
         self.child_cut = self.classifier.clock.year_cutoff(CHILD_AGE)
 
-    def of(self, facts: HouseholdFacts, cls: str | None, deprived: tuple[str, ...]) -> Features:
+    def of(
+        self,
+        facts: HouseholdFacts,
+        cls: str | None,
+        deprived: tuple[str, ...],
+        causes: tuple[str, ...] = (),
+    ) -> Features:
         head = facts.head
         ethnicity = (head.ethnicity or "") if head is not None else ""
         female = head is not None and head.sex == "female"
@@ -88,4 +95,5 @@ class FeatureMaker:
             len(young),
             len(health),
             len(school),
+            causes,
         )

@@ -13,6 +13,7 @@ from app.reports.groups import LabourCapacity, is_female_headed, is_minority
 from app.reports.source import ReportSource, Result
 from app.reports.summary_tables import CLASS_SLUGS, CLASS_TITLES, by_village
 from app.reports.table import GROUP, INT, TEXT, YEAR, Column, ReportTable, Row, header_grid
+from app.survey_codes import code_list
 
 MARK = "x"
 
@@ -34,6 +35,8 @@ def detailed_list(source: ReportSource, cls: str) -> ReportTable:
     """One row per person, the household's facts on the head's row, grouped by village."""
     labour = LabourCapacity(source.pack, AgeClock(source.round.reference_date))
     relation = {code: tr(f"code.relation.{code}") for code in RELATIONS}
+    codes = code_list()
+    blank_needs = ("",) * len(codes.needs)
     rows: list[Row] = []
     n = 0
     for village, results in _grouped(source, cls):
@@ -46,6 +49,7 @@ def detailed_list(source: ReportSource, cls: str) -> ReportTable:
                 MARK if labour.none_in(h) else "",
                 MARK if is_female_headed(h) else "",
             )
+            needs = tuple(MARK if c in r.survey.support_needs else "" for c in codes.needs)
             for k, m in enumerate(h.members, 1):
                 year = int(m.birth_date[:4])
                 first = k == 1
@@ -63,6 +67,7 @@ def detailed_list(source: ReportSource, cls: str) -> ReportTable:
                             *(flags if first else ("", "", "")),
                             _deprived_numbers(source, r) if first else "",
                             len(r.deprived) if first else "",
+                            *(needs if first else blank_needs),
                         )
                     )
                 )
@@ -86,6 +91,7 @@ def detailed_list(source: ReportSource, cls: str) -> ReportTable:
             Column(TEXT, 5, "center"),
             Column(TEXT, 14),
             Column(INT, 5, "center"),
+            *(Column(TEXT, 5, "center") for _ in codes.needs),
         ),
         header_grid(
             (
@@ -98,6 +104,7 @@ def detailed_list(source: ReportSource, cls: str) -> ReportTable:
                 ("Quan hệ với chủ hộ", 2, 1),
                 ("Thuộc nhóm", 1, 3),
                 ("Chỉ số thiếu hụt", 1, 2),
+                ("Nhu cầu hỗ trợ", 1, len(codes.needs)),
             ),
             (
                 ("Nam", 1, 1),
@@ -107,12 +114,14 @@ def detailed_list(source: ReportSource, cls: str) -> ReportTable:
                 ("Chủ hộ nữ", 1, 1),
                 ("Các chỉ số", 1, 1),
                 ("Số chỉ số", 1, 1),
+                *((codes.name("needs", c), 1, 1) for c in codes.needs),
             ),
         ),
         rows,
         notes=(
             "Chỉ số thiếu hụt: " + names + ".",
             "DTTS: dân tộc thiểu số; KCKNLĐ: không có khả năng lao động.",
+            "Nhu cầu hỗ trợ theo Phiếu B (x: hộ có nhu cầu).",
         ),
     )
 

@@ -21,6 +21,7 @@ from app.jobs import IsCancelled, Progress, Ticker
 from app.movements import HouseholdMovement, round_movements
 from app.rounds import current_round
 from app.standards import StandardPack, get_pack
+from app.survey import NO_ANSWERS, SurveyAnswers, round_answers
 from models import Assessment, Village
 
 if TYPE_CHECKING:
@@ -40,6 +41,7 @@ class Result(NamedTuple):
     income_basis: str | None
     decided: bool = False
     household_id: int = 0  # the database row, for joining what else is stored about it
+    survey: SurveyAnswers = NO_ANSWERS  # Phiếu B causes of poverty and support needs
 
 
 LISTS = ("poor", "near_poor")
@@ -144,7 +146,7 @@ class ReportSource:
         from app.reports.features import FeatureMaker
 
         maker = FeatureMaker(self.pack, self.round.reference_date)
-        return tuple(maker.of(r.facts, r.cls, r.deprived) for r in self.results)
+        return tuple(maker.of(r.facts, r.cls, r.deprived, r.survey.causes) for r in self.results)
 
     def row_groups(self) -> list[RowGroup]:
         """A row per village, in the commune's order (a village without households too)."""
@@ -175,6 +177,7 @@ def load_source(
             ).where(Assessment.round_id == rnd.id)
         )
     }
+    answers = round_answers(conn, rnd.id)
     loaded = list(iter_commune_households(conn, commune.id))
     ticker = Ticker(len(loaded), progress, cancelled)
     results = []
@@ -183,7 +186,8 @@ def load_source(
             row[0], (None, "", "listed", None, False)
         )
         split = tuple(deprived.split(",")) if deprived else ()
-        results.append(Result(facts, cls, split, step, basis, decided, row[0]))
+        survey = answers.get(row[0], NO_ANSWERS)
+        results.append(Result(facts, cls, split, step, basis, decided, row[0], survey))
         ticker.tick(n)
     villages = conn.execute(
         select(Village.name).where(Village.commune_id == commune.id).order_by(Village.position)

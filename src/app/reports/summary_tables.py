@@ -77,7 +77,7 @@ def by_village(source: ReportSource) -> dict[str, list[Result]]:
     return out
 
 
-def _place_rows(source: SummarySource, cells: Cells) -> list[Row]:
+def place_rows(source: SummarySource, cells: Cells) -> list[Row]:
     rows: list[Row] = []
     n = 0
     for group in source.row_groups():
@@ -137,7 +137,7 @@ def results_by_village(source: SummarySource) -> ReportTable:
         "CÓ MỨC SỐNG TRUNG BÌNH",
         (STT, PLACE, N, N, N, P, N, N, P, N, N, N, Column(INT, 8)),
         header,
-        _place_rows(source, cells),
+        place_rows(source, cells),
         notes=(f"Tỷ lệ tính trên tổng số hộ của {source.place_noun}.",),
     )
 
@@ -189,7 +189,7 @@ def deprivation(source: SummarySource, cls: str, rates: bool) -> ReportTable:
             f"Tổng số {noun}",
             "Số chỉ số thiếu hụt bình quân / hộ" if rates else "Tổng số lượt thiếu hụt",
         ),
-        _place_rows(source, cells),
+        place_rows(source, cells),
         notes=(f"Số liệu chỉ số thiếu hụt {unit}: mỗi {noun} được tính một lần cho mỗi chỉ số.",),
     )
 
@@ -229,7 +229,7 @@ def target_groups(source: SummarySource) -> ReportTable:
             ),
             groups + groups,
         ),
-        _place_rows(source, cells),
+        place_rows(source, cells),
         notes=(
             "Hộ dân tộc thiểu số: chủ hộ không phải dân tộc "
             + ", ".join(sorted(majority()))
@@ -321,6 +321,6 @@ def children(source: SummarySource) -> ReportTable:
             ),
             sub + sub,
         ),
-        _place_rows(source, cells),
+        place_rows(source, cells),
         notes=("Một trẻ được tính một lần cho mỗi nhóm thiếu hụt.",),
     )
