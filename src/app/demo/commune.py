@@ -83,7 +83,7 @@ def _survey(
     seed: int,
 ) -> None:
     """Phiếu B causes and needs of the poor and near-poor households, before the round is
-    classified, so they count as recorded (app/demo_survey.py)."""
+    classified, so they count as recorded (app/demo/survey.py)."""
     classifier = Classifier(get_pack(review_round.standard_id), review_round.reference_date)
     ids = dict(
         session.execute(

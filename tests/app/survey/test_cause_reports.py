@@ -16,14 +16,14 @@ import pytest
 from sqlalchemy import text
 
 from app.actor import Actor
-from app.demo.households.commune import create_demo
-from app.reports.workbook import write_workbook
-from app.reports.pdf import Stamp, write_tables_pdf
+from app.demo.commune import create_demo
 from app.reports import load_source
 from app.reports.cause_tables import causes
 from app.reports.list_tables import detailed_list
+from app.reports.pdf import Stamp, write_tables_pdf
 from app.reports.source import Result
 from app.reports.table import DATA, TOTAL, format_number
+from app.reports.workbook import write_workbook
 from app.storage import open_database
 from app.survey import SurveyAnswers
 from app.survey_codes import code_list
