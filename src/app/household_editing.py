@@ -29,6 +29,7 @@ from app.households import SaveResult, evaluate_household, household_facts, save
 from app.pending_households import complete_survey, pending_entry
 from app.rounds import current_round
 from app.standards import StandardPack, get_pack
+from app.survey import stored_answers
 from app.validation import ERROR, Problem
 from models import Commune, Household, Village
 
@@ -54,7 +55,8 @@ def open_household(session: Session, commune: Commune, household_id: int) -> Ope
     if household is None:
         raise NotFound("household.not_found", code=str(household_id))
     facts = household_facts(session, household)
-    form = form_from_facts(facts, household.declared_size, household.version)
+    survey = stored_answers(session, current_round(session, commune).id, household.id)
+    form = form_from_facts(facts, household.declared_size, household.version, survey)
     confirmed = {(c.code, c.path): c.reason for c in household.confirmations}
     return OpenedHousehold(household.id, form, confirmed)
 
@@ -132,7 +134,9 @@ def check_form(
     """Validate and classify the form as typed, without saving anything."""
     reading = read_form(form)
     known = set(confirmed or {}) | set(reading.confirmations)
-    evaluation = evaluate_household(session, commune, reading.facts, known, reading.declared_size)
+    evaluation = evaluate_household(
+        session, commune, reading.facts, known, reading.declared_size, reading.survey
+    )
     problems = combine(reading, evaluation.problems)
     unconfirmed = tuple(
         p for p in problems if p.severity != ERROR and (p.code, p.path) not in known
@@ -166,4 +170,5 @@ def save_form(session: Session, actor: Actor, commune: Commune, form: Form) -> S
         declared_size=reading.declared_size,
         confirmations=reading.confirmations,
         expected_version=form.get("version"),
+        survey=reading.survey,
     )

@@ -16,6 +16,8 @@ from typing import Any
 
 from app import facts as F
 from app.facts import HouseholdFacts, MemberFacts
+from app.survey import NO_ANSWERS, SurveyAnswers
+from app.survey_codes import code_list
 from app.textnorm import iso_date, nfc
 from app.validation import ERROR, Problem
 
@@ -132,8 +134,18 @@ def new_form(code: str, village: str, area: str) -> Form:
         "devices": [],
         "waste_handling": None,
         "members": [new_member_form("head")],
+        **survey_form(NO_ANSWERS),
         "confirmations": {},
         "version": None,
+    }
+
+
+def survey_form(answers: SurveyAnswers) -> Form:
+    """The form's Phiếu B causes of poverty and support needs (lists of codes)."""
+    return {
+        "causes": list(answers.causes),
+        "main_cause": answers.main_cause,
+        "support_needs": list(answers.support_needs),
     }
 
 
@@ -156,7 +168,10 @@ def member_form(m: MemberFacts) -> dict[str, Any]:
 
 
 def form_from_facts(
-    facts: HouseholdFacts, declared_size: int | None = None, version: int | None = None
+    facts: HouseholdFacts,
+    declared_size: int | None = None,
+    version: int | None = None,
+    survey: SurveyAnswers = NO_ANSWERS,
 ) -> Form:
     """The form of a stored household (`version` is checked again when it is saved)."""
     return {
@@ -175,6 +190,7 @@ def form_from_facts(
         "devices": list(facts.information_devices),
         "waste_handling": facts.waste_handling,
         "members": [member_form(m) for m in facts.members],
+        **survey_form(survey),
         "confirmations": {},
         "version": version,
     }
@@ -260,6 +276,9 @@ class FormReading:
     problems: tuple[Problem, ...]  # what could not be read; always errors
     declared_size: int | None
     confirmations: dict[tuple[str, str], str]
+    # None when the form holds no answers at all (a draft saved before they were asked): saving
+    # it then keeps the answers stored.
+    survey: SurveyAnswers | None = None
 
 
 class _Reader:
@@ -381,7 +400,28 @@ def read_form(form: Mapping[str, Any]) -> FormReading:
     if not facts.id:
         r.empty("id", "code")
     declared = r.amount(form, "declared_size", "declared_size")
-    return FormReading(facts, tuple(r.problems), declared, _confirmations(form))
+    return FormReading(facts, tuple(r.problems), declared, _confirmations(form), read_survey(form))
+
+
+def read_survey(form: Mapping[str, Any]) -> SurveyAnswers | None:
+    """The answers ticked, in the code list's order whatever order they were ticked in; codes
+    the list does not know stay, last, for the validator to report."""
+    if not any(key in form for key in ("causes", "main_cause", "support_needs")):
+        return None
+    codes = code_list()
+
+    def ordered(kind: str, key: str) -> tuple[str, ...]:
+        given = [c for c in form.get(key) or () if isinstance(c, str)]
+        known = codes.codes(kind)
+        rank = {code: i for i, code in enumerate(known)}
+        return tuple(sorted(dict.fromkeys(given), key=lambda c: rank.get(c, len(known))))
+
+    main = form.get("main_cause")
+    return SurveyAnswers(
+        ordered("causes", "causes"),
+        main if isinstance(main, str) and main else None,
+        ordered("needs", "support_needs"),
+    )
 
 
 def _confirmations(form: Mapping[str, Any]) -> dict[tuple[str, str], str]:

@@ -45,6 +45,8 @@ def where(path: str, facts: HouseholdFacts | None, lang: str) -> str:
         if field:
             text += " · " + label(f"field.{field}", lang, field)
         return text
+    if path.startswith("survey."):  # "survey.causes[1]": the list, whichever item
+        return label(f"field.{path.split('[', 1)[0]}", lang, path)
     field = path.rsplit(".", 1)[-1]
     if field == "members":
         return tr("ui.problem.members", lang)

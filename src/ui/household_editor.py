@@ -285,6 +285,12 @@ class HouseholdEditor(QWidget):
             self.tabs.setCurrentIndex(0)
             self.roster.focus_cell(row, field)
             return
+        if path.startswith("survey."):
+            found = self.phieu_b.survey.focus_widget(path)
+            if found is not None:
+                self.tabs.setCurrentIndex(1)
+                found.setFocus()
+            return
         key = path.rsplit(".", 1)[-1]
         key = {
             "income_per_capita_month": "income",

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from app import facts as F
 from app.i18n import tr
 from ui.form_fields import ChoiceCombo, FormBinder, code_choices, yes_no
+from ui.survey_section import SurveySection
 
 
 def _t(lang: str, key: str, **params: object) -> str:
@@ -61,7 +62,8 @@ class HeaderSection(QGroupBox):
 
 class PhieuBSection(QWidget):
     """Income (the team's estimate, or the B1 total from the paper form) and the facts of the
-    indicators: housing, water, latrine, telecom, information devices, waste."""
+    indicators: housing, water, latrine, telecom, information devices, waste; then the causes
+    of poverty and support needs."""
 
     def __init__(self, binder: FormBinder, lang: str) -> None:
         super().__init__()
@@ -73,6 +75,8 @@ class PhieuBSection(QWidget):
         row.addWidget(self._services(binder), 1)
         layout.addLayout(row)
         layout.addWidget(self._devices(binder))
+        self.survey = SurveySection(binder, lang)
+        layout.addWidget(self.survey)
         layout.addStretch(1)
 
     def _income(self, binder: FormBinder) -> QGroupBox:

@@ -10,14 +10,14 @@ from app.cli import main
 from app.communes import only_commune
 from app.households import save_household
 from models.database import Database
-from tests.builders import household
+from tests.builders import ASKED, household
 from tests.conftest import OFFICER
 
 
 def fill(db: Database) -> None:
     for n in range(3):
         with db.sessions.begin() as s:
-            save_household(s, OFFICER, only_commune(s), household(id=f"H{n}"))
+            save_household(s, OFFICER, only_commune(s), household(id=f"H{n}"), survey=ASKED)
 
 
 def verify(db: Database) -> audit.VerifyResult:

@@ -21,7 +21,7 @@ from app.households import save_household
 from app.rounds import current_round
 from models import Assessment, AuditEvent, Household, HouseholdVersion, Member
 from models.database import Database
-from tests.builders import REFERENCE_DATE, household, member
+from tests.builders import ASKED, REFERENCE_DATE, household, member
 from tests.conftest import OFFICER
 
 
@@ -78,11 +78,13 @@ def test_save_then_bulk_import_share_id_sequences(any_commune_db: Database) -> N
     collide, in either order."""
     db = any_commune_db
     with db.sessions.begin() as s:
-        save_household(s, OFFICER, only_commune(s), household(id="X1"))
+        save_household(s, OFFICER, only_commune(s), household(id="X1"), survey=ASKED)
     with db.sessions.begin() as s:
         import_document(s, OFFICER, demo_document(db, 5))
     with db.sessions.begin() as s:
-        save_household(s, OFFICER, only_commune(s), household(id="X2", members=(member(),)))
+        save_household(
+            s, OFFICER, only_commune(s), household(id="X2", members=(member(),)), survey=ASKED
+        )
     with db.sessions() as s:
         assert s.scalar(select(func.count()).select_from(Household)) == 7
         assert audit.verify(s).ok

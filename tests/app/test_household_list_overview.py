@@ -15,13 +15,13 @@ from app.overview import commune_overview
 from app.rounds import current_round
 from models import Household
 from models.database import Database
-from tests.builders import household, member
+from tests.builders import ASKED, household, member
 from tests.conftest import OFFICER
 
 
 def _save(db: Database, **kw: object) -> None:
     with db.sessions.begin() as session:
-        save_household(session, OFFICER, only_commune(session), household(**kw))
+        save_household(session, OFFICER, only_commune(session), household(**kw), survey=ASKED)
 
 
 def _rows(db: Database) -> list:

@@ -16,7 +16,7 @@ from app.households import (
 )
 from models import Assessment, AuditEvent, Household, Member, WarningConfirmation
 from models.database import Database
-from tests.builders import household, member
+from tests.builders import ASKED, household, member
 from tests.conftest import OFFICER
 
 
@@ -29,6 +29,7 @@ def counts(db: Database) -> tuple[int, ...]:
 
 
 def save(db: Database, facts: object, **kw: object) -> object:
+    kw.setdefault("survey", ASKED)
     with db.sessions.begin() as s:
         return save_household(s, OFFICER, only_commune(s), facts, **kw)  # type: ignore[arg-type]
 

@@ -17,7 +17,7 @@ from app.users import create_user, set_active, set_role, sign_in
 from models import AuditEvent, User
 from models.base import utcnow
 from models.database import Database
-from tests.builders import household
+from tests.builders import ASKED, household
 from tests.conftest import ADMIN, OFFICER, REVIEWER, TEST_PASSWORD
 from tests.snapshot import db_snapshot
 
@@ -65,7 +65,9 @@ def test_a_reviewer_cannot_import_or_delete_and_nothing_changes(
     commune_db: Database, tmp_path: Path
 ) -> None:
     with commune_db.sessions.begin() as s:
-        save_household(s, REVIEWER, only_commune(s), household(id="H1"))  # reviewers enter data
+        save_household(
+            s, REVIEWER, only_commune(s), household(id="H1"), survey=ASKED
+        )  # reviewers enter data
     before = db_snapshot(commune_db)
     path = tmp_path / "x.json"
     path.write_text("{}", encoding="utf-8")

@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.settings import Settings
-from models import Commune, Household, Village, WarningConfirmation
+from models import Assessment, Commune, Household, Village, WarningConfirmation
 from models.database import Database
 from tests.conftest import TEST_PASSWORD, TESTER
 from tests.ui.driving import ScriptedPrompts, press, type_text
@@ -167,6 +167,13 @@ def test_first_day(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
     b.devices["tv"].setChecked(True)
     codes = problem_codes(editor)
     assert [c for c in codes if c[2] == "error"] == []
+    # A near-poor household: its causes of poverty are asked, and the needs.
+    assert ("survey_causes_missing", "survey.causes", "warning") in codes
+    b.survey.causes["no_capital"].setChecked(True)
+    b.survey.causes["no_labour"].setChecked(True)
+    b.survey.main_cause.set_value("no_labour")
+    b.survey.needs["credit"].setChecked(True)
+    assert not [c for c in problem_codes(editor) if c[0] == "survey_causes_missing"]
 
     # Saving with an unconfirmed warning is refused; confirm it with a reason.
     shortcut(qtbot, Qt.Key.Key_S)
@@ -195,6 +202,12 @@ def test_first_day(qtbot: QtBot, db: Database, tmp_path: Path) -> None:
             "Nguyễn Thị Ánh",
         ]
         confirmation = session.scalars(select(WarningConfirmation)).one()
+        assessment = session.scalars(select(Assessment)).one()
+    assert (assessment.causes, assessment.main_cause, assessment.support_needs) == (
+        "no_capital,no_labour",
+        "no_labour",
+        "credit",
+    )
     assert confirmation.reason.startswith("Số CCCD đúng theo thẻ")
     assert editor.form["version"] == 1 and not editor.dirty
 

@@ -10,7 +10,7 @@ from app.households import save_household
 from app.rounds import current_round
 from models import ReviewRound
 from models.database import Database
-from tests.builders import household
+from tests.builders import ASKED, household
 from tests.conftest import REVIEWER
 
 D = date.fromisoformat
@@ -37,7 +37,9 @@ def save(db: Database, *households: HouseholdFacts) -> None:
             m._replace(name=f"{m.name} {facts.id}", id_number=None) for m in facts.members
         )
         with db.sessions.begin() as s:
-            save_household(s, REVIEWER, only_commune(s), facts._replace(members=members))
+            save_household(
+                s, REVIEWER, only_commune(s), facts._replace(members=members), survey=ASKED
+            )
 
 
 def the_round(s: object) -> ReviewRound:

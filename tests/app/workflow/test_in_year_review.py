@@ -22,6 +22,7 @@ from app.workflow.steps import StepsRefused
 from models import Assessment, Household
 from models.database import Database
 from tests.app.workflow.helpers import D, poor, save, the_round
+from tests.builders import ASKED
 from tests.conftest import CHAIRMAN, OFFICER, REVIEWER
 from tests.snapshot import db_snapshot
 
@@ -71,7 +72,12 @@ def test_an_in_year_review_across_tet(after_2025: Database) -> None:
         from app.households import household_facts, load_household
 
         facts = household_facts(s, load_household(s, commune, "P2"))
-        save_household(s, REVIEWER, commune, facts._replace(income_per_capita_month=3_500_000))
+        save_household(
+            s, REVIEWER, commune, facts._replace(income_per_capita_month=3_500_000), survey=ASKED
+        )
+        # X is surveyed again in this round: its causes are asked anew.
+        x = household_facts(s, load_household(s, commune, "X"))
+        save_household(s, REVIEWER, commune, x, survey=ASKED)
     with db.sessions.begin() as s:
         r = the_round(s)
         screen(s, REVIEWER, r, "X", D("2026-02-15"), count=0)

@@ -21,7 +21,7 @@ from app.movements import (
 from app.rounds import create_round, current_round
 from models import Assessment, Household, ReviewRound
 from models.database import Database
-from tests.builders import household, member
+from tests.builders import ASKED, household, member
 from tests.conftest import OFFICER
 
 CODES = ("P1", "P2", "P3", "P4", "N1", "N2", "N3", "X1", "X2", "X3")
@@ -48,7 +48,7 @@ def two_rounds(commune_db: Database) -> Database:
             village = "Khu phố Chợ" if code in ("P2", "N1") else "Thôn 1"
             area = "urban" if village == "Khu phố Chợ" else "rural"
             h = household(id=code, village=village, area=area)
-            save_household(s, OFFICER, commune, h._replace(members=h.members + extra))
+            save_household(s, OFFICER, commune, h._replace(members=h.members + extra), survey=ASKED)
         first = current_round(s, commune)
         for code in CODES:
             start = {"P": "poor", "N": "near_poor"}.get(code[0])

@@ -13,7 +13,7 @@ from app.households import save_household
 from app.rounds import create_round, current_round
 from models import Assessment, Household, ReviewRound
 from models.database import Database
-from tests.builders import household
+from tests.builders import ASKED, household
 from tests.conftest import OFFICER
 from tests.snapshot import db_snapshot
 
@@ -22,7 +22,7 @@ def _with_lists(db: Database) -> None:
     with db.sessions.begin() as s:
         commune = only_commune(s)
         for code, cls in (("A", "poor"), ("B", "near_poor"), ("C", "average"), ("D", None)):
-            save_household(s, OFFICER, commune, household(id=code))
+            save_household(s, OFFICER, commune, household(id=code), survey=ASKED)
             hid = s.scalar(select(Household.id).where(Household.code == code))
             s.execute(
                 update(Assessment).where(Assessment.household_id == hid).values(start_class=cls)
