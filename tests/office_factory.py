@@ -38,11 +38,13 @@ from app.facts import HouseholdFacts
 from app.keys import issue_pair
 from app.package.manifest import DATA, MANIFEST, SIGNATURE, FileEntry, Manifest
 from app.package.signing import SigningIdentity, to_asn1
+from app.package.survey_file import SURVEY, survey_document
 from app.reports import summary_tables
 from app.reports.pdf import Stamp, write_tables_pdf
 from app.reports.source import CommuneInfo, ReportSource, Result, RoundInfo
 from app.reports.workbook import write_workbook
 from app.standards import get_pack
+from app.survey import SurveyAnswers
 
 STANDARD = "VN-MPS-2022-2025"
 REFERENCE = date(2026, 11, 15)
@@ -160,10 +162,13 @@ def build(
     with_reports: bool = True,
     document: dict[str, Any] | None = None,
     decided: dict[str, str] | None = None,
+    survey: dict[str, SurveyAnswers] | None = None,
 ) -> Path:
     """A signed package of `commune` (default: the signer's) in `out_dir`; `households` is a
     list of facts or a number to generate. `decided` gives the chairman's decision of some
-    households (by id); `document` replaces the data outright (tests that need a malformed one)."""
+    households (by id); `document` replaces the data outright (tests that need a malformed one);
+    `survey` adds data/survey.json with those Phiếu B answers (by id); without it the package is
+    one made before they were carried."""
     code = commune or signer.code
     unit = commune_by_code(code)
     facts = (
@@ -177,6 +182,9 @@ def build(
         document = document_dict(ref, STANDARD, reference, facts, stated)
     data = dumps(document)
     files = {DATA: data}
+    if survey is not None:  # data/survey.json, as packages carry it since the Phiếu B answers
+        answers = survey_document(code, reference, survey.items())
+        files[SURVEY] = json.dumps(answers, ensure_ascii=False).encode("utf-8")
     if with_reports:
         for name, blob in template_reports().items():
             files[name] = signer.identity.sign_pdf(blob) if name.endswith(".pdf") else blob

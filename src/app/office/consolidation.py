@@ -232,7 +232,7 @@ def _packages(session: Session, key: str) -> list[dict[str, Any]]:
 
 _FEATURES_SQL = (
     "SELECT a.round_id, a.result_class, a.deprived, f.members, f.farm, f.ethnicity, "
-    "f.female_head, f.no_labour, f.children, f.children_health, f.children_school "
+    "f.female_head, f.no_labour, f.children, f.children_health, f.children_school, a.causes "
     "FROM assessments a JOIN office_features f ON f.assessment_id = a.id "
     "WHERE a.round_id IN ({marks}) ORDER BY a.round_id, a.id"
 )
@@ -259,6 +259,7 @@ def _features(
         cursor.close()
     ticker = Ticker(len(rows), progress, cancelled)
     deprived: dict[str, tuple[str, ...]] = {"": ()}  # the same lists recur: build each once
+    causes: dict[str, tuple[str, ...]] = {"": ()}
     out: dict[int, list[Features]] = {}
     b = (False, True)
     for n, r in enumerate(rows, 1):
@@ -268,6 +269,11 @@ def _features(
         own = out.get(r[0])
         if own is None:
             own = out[r[0]] = []
-        own.append(Features(r[1], found, r[3], b[r[4]], r[5], b[r[6]], b[r[7]], r[8], r[9], r[10]))
+        given = causes.get(r[11])
+        if given is None:
+            given = causes[r[11]] = tuple(r[11].split(","))
+        own.append(
+            Features(r[1], found, r[3], b[r[4]], r[5], b[r[6]], b[r[7]], r[8], r[9], r[10], given)
+        )
         ticker.tick(n)
     return {k: tuple(v) for k, v in out.items()}

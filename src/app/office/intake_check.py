@@ -28,6 +28,7 @@ from app.office.signers import Register, is_demo
 from app.package.envelope import decrypt, is_enveloped
 from app.package.manifest import DATA, Manifest
 from app.package.signing import cert_fingerprint, common_name
+from app.package.survey_file import SURVEY
 from app.package.trust import TrustStore
 from app.package.verify import VerificationReport, verify_package
 
@@ -123,12 +124,12 @@ def check_package(path: Path, snapshot: Snapshot, options: IntakeOptions) -> Che
             return out
         blob = _opened(raw, options)
         report = verify_package(
-            blob, snapshot.register.trust, keep=[DATA], check_pdfs=options.check_pdfs
+            blob, snapshot.register.trust, keep=[DATA, SURVEY], check_pdfs=options.check_pdfs
         )
         _describe(out, report)
         _trusted(report, snapshot.register, options)
         assert report.manifest is not None
-        data = read_package_data(report.manifest, report.document)
+        data = read_package_data(report.manifest, report.document, report.survey)
         _check_province(data, snapshot)
         created_at(report.manifest)
         out.plan = make_plan(data)

@@ -37,6 +37,7 @@ from app.household_rows import (
 from app.office.package_data import PackageData, RoundRef, Stated
 from app.reports.features import FeatureMaker
 from app.rounds import round_period
+from app.survey import NO_ANSWERS
 from models import Assessment, Commune, Household, HouseholdFeatures, Member, ReviewRound, Village
 from models.base import utcnow
 from models.bulk import date_param, insert_rows, reserve_ids, update_rows
@@ -62,6 +63,9 @@ ASSESSMENT_COLUMNS = (
     "warning_count",
     "unconfirmed_warnings",
     "updated_at",
+    "causes",
+    "main_cause",
+    "support_needs",
 )
 FEATURE_COLUMNS = (
     "assessment_id",
@@ -83,7 +87,9 @@ class PlannedHousehold(NamedTuple):
     village: str
     values: tuple[Any, ...]  # the households columns of HOUSEHOLD_FACT_COLUMNS
     members: tuple[tuple[Any, ...], ...]  # each member's facts (MEMBER_FIELDS order)
-    result: tuple[Any, ...]  # step, final, class, decision, deprived, count, basis, income, B1
+    # step, final, class, decision, deprived, count, basis, income, B1, then the Phiếu B causes,
+    # main cause and support needs (assessment columns)
+    result: tuple[Any, ...]
     features: tuple[Any, ...]  # FEATURE_COLUMNS after the assessment id
 
 
@@ -104,7 +110,8 @@ def make_plan(data: PackageData) -> LoadPlan:
     for h, s in zip(data.households, data.stated, strict=True):
         villages.setdefault(h.village, h.area)
         values = household_values(h)
-        f = maker.of(h, s.official, s.deprived)
+        survey = data.survey.get(h.id, NO_ANSWERS)
+        f = maker.of(h, s.official, s.deprived, survey.causes)
         planned.append(
             PlannedHousehold(
                 h.id,
@@ -121,6 +128,7 @@ def make_plan(data: PackageData) -> LoadPlan:
                     _income_basis(h, s),
                     h.income_per_capita_month,
                     h.b1_score,
+                    *survey.columns().values(),
                 ),
                 (
                     f.members,
@@ -315,7 +323,7 @@ def _assessments(
     std, rev = plan.round.standard_id, plan.round.standard_revision
     rows, features = [], []
     for aid, hid, version, h in zip(ids, household_ids, versions, plan.households, strict=True):
-        step, final, cls, decided, deprived, count, basis, income, b1 = h.result
+        step, final, cls, decided, deprived, count, basis, income, b1, *survey = h.result
         rows.append(
             (
                 aid,
@@ -338,6 +346,7 @@ def _assessments(
                 0,
                 0,
                 now,
+                *survey,
             )
         )
         features.append((aid, *h.features))

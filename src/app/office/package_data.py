@@ -10,7 +10,8 @@ one, a round or standard that does not match the data.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -24,6 +25,7 @@ from app.package.manifest import Manifest
 from app.reports.source import official_class
 from app.rounds import KINDS
 from app.standards import StandardPack, get_pack
+from app.survey import SurveyAnswers
 from app.textnorm import iso_date
 
 # What a chairman's decision can say (app/workflow/decisions.py): a list, or none.
@@ -98,10 +100,15 @@ class PackageData:
     pack: StandardPack
     households: list[HouseholdFacts]
     stated: list[Stated]
+    # Phiếu B answers by household id (data/survey.json); empty for a package without the file.
+    survey: Mapping[str, SurveyAnswers] = field(default_factory=dict)
 
 
-def read_package_data(manifest: Manifest, document: Any) -> PackageData:
-    """The package's data, or PackageRefused saying why the office cannot take it."""
+def read_package_data(
+    manifest: Manifest, document: Any, survey: Mapping[str, SurveyAnswers] | None = None
+) -> PackageData:
+    """The package's data, or PackageRefused saying why the office cannot take it. `survey`:
+    the answers of data/survey.json, already checked against the data by the verifier."""
     try:
         doc = parse_structure(document)
     except InvalidData as exc:
@@ -119,7 +126,7 @@ def read_package_data(manifest: Manifest, document: Any) -> PackageData:
         raise refuse("intake.status_invalid", path="households")
     order = {ind: n for n, ind in enumerate(pack.indicator_ids)}
     stated = [_stated(s, i, order) for i, s in enumerate(doc.statuses)]
-    return PackageData(commune, round_ref, pack, doc.households, stated)
+    return PackageData(commune, round_ref, pack, doc.households, stated, dict(survey or {}))
 
 
 def _official_commune(code: str, province_code: str) -> CommuneUnit:

@@ -2,6 +2,7 @@
 
     <province>-<commune>-<round>-<yyyymmddHHMM>.rasoat.zip
         data/households.json     the register in the exchange format v1
+        data/survey.json         the round's causes of poverty and support needs (Phiếu B)
         reports/*.xlsx           the report workbook
         reports/*.pdf            the report tables and lists, each PAdES-signed
         manifest.json            SHA-256 and size of every file, commune, round, counts
@@ -40,6 +41,7 @@ from app.keys import require_key_manager
 from app.package.envelope import SUFFIX, encrypt
 from app.package.manifest import DATA, MANIFEST, SIGNATURE, FileEntry, Manifest
 from app.package.signing import SigningIdentity
+from app.package.survey_file import SURVEY, survey_document
 from app.reports import ReportSource, final_list, load_source, posting_list, summary_tables
 from app.reports.documents import (
     certificate_story,
@@ -99,6 +101,13 @@ def exchange_document(session: Session, source: ReportSource) -> dict[str, Any]:
         (r.facts for r in source.results),
         {r.facts.id: by_id[r.household_id] for r in source.results if r.household_id in by_id},
     )
+
+
+def survey_file(source: ReportSource) -> bytes:
+    """data/survey.json: the answers the reports already loaded, by household code."""
+    answers = ((r.facts.id, r.survey) for r in source.results)
+    c = source.commune
+    return compact_json(survey_document(c.code, source.round.reference_date, answers))
 
 
 def compact_json(document: dict[str, Any]) -> bytes:
@@ -215,7 +224,7 @@ def build_package(
     steps.next()
     stamp = Stamp(source.place(), source.round.label, fingerprint, created)
     steps.next()
-    files: dict[str, bytes] = {DATA: data}
+    files: dict[str, bytes] = {DATA: data, SURVEY: survey_file(source)}
     book = io.BytesIO()
     write_workbook(
         book,

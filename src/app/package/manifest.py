@@ -12,9 +12,11 @@ FORMAT = "rasoat.package/1"
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.json.p7s"
 DATA = "data/households.json"
-# Every name a package may hold: the manifest and its signature, the data, the reports.
+# Every name a package may hold: the manifest and its signature, the data (the households, and
+# the Phiếu B answers beside them: app/package/survey_file.py), the reports.
 ALLOWED_NAME = re.compile(
-    r"^(manifest\.json|manifest\.json\.p7s|data/households\.json|reports/[a-z0-9][a-z0-9.-]{0,120}\.(xlsx|pdf))$"
+    r"^(manifest\.json|manifest\.json\.p7s|data/(households|survey)\.json"
+    r"|reports/[a-z0-9][a-z0-9.-]{0,120}\.(xlsx|pdf))$"
 )
 _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 

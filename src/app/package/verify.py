@@ -31,7 +31,9 @@ from app.package.envelope import is_enveloped
 from app.package.manifest import DATA, MANIFEST, SIGNATURE, Manifest, ManifestError, parse
 from app.package.read import Limits, NotAZip, PackageZip
 from app.package.signing import cert_fingerprint, common_name
+from app.package.survey_file import SURVEY, SurveyFileError, read_survey_document
 from app.package.trust import TrustStore
+from app.survey import SurveyAnswers
 
 CLASSES = ("poor", "near_poor", "average", "not_poor")
 DEFAULT_LIMITS = Limits()
@@ -59,6 +61,8 @@ class VerificationReport:
     signing_time: datetime | None = None
     manifest_bytes: bytes = b""
     document: Any = None  # the decoded data, when the caller kept DATA
+    # The Phiếu B answers by household id, when the caller kept SURVEY and the package has it.
+    survey: dict[str, SurveyAnswers] | None = None
     files_checked: int = 0
     pdf_signatures_checked: int = 0
     contents: dict[str, bytes] = field(default_factory=dict)
@@ -170,16 +174,22 @@ def _verify_open(
     report.manifest = manifest
     report.manifest_bytes = manifest_bytes
     _check_signature(package, names, manifest_bytes, manifest, report, trust)
-    digests = _check_files(package, names, manifest, report, keep | {DATA})
+    digests = _check_files(package, names, manifest, report, keep | {DATA, SURVEY})
     data = report.contents.get(DATA) if DATA in digests else None
-    if DATA not in keep:
-        report.contents.pop(DATA, None)
+    survey = report.contents.get(SURVEY) if SURVEY in digests else None
+    for name in (DATA, SURVEY):
+        if name not in keep:
+            report.contents.pop(name, None)
     if data is not None:
         doc = _check_data(data, manifest, report)
         if DATA in keep:
             report.document = doc
         if hashlib.sha256(data).hexdigest() != manifest.fingerprint:
             report.add("fingerprint_mismatch", DATA)
+        if survey is not None and doc is not None:
+            answers = _check_survey(survey, doc, report)
+            if SURVEY in keep:
+                report.survey = answers
     if check_pdfs and report.signer is not None:
         _check_pdfs(package, manifest, digests, report, trust)
 
@@ -276,6 +286,21 @@ def _check_data(data: bytes, manifest: Manifest, report: VerificationReport) -> 
     if any(stated.get(c, 0) != classes.get(c, 0) for c in (*CLASSES, "unclassified")):
         report.add("data_mismatch", DATA, field="by_class")
     return doc
+
+
+def _check_survey(
+    raw: bytes, doc: Any, report: VerificationReport
+) -> dict[str, SurveyAnswers] | None:
+    """The survey file must speak of the data's commune and households, with known codes."""
+    try:
+        ids = [h.get("id") for h in doc["households"] if isinstance(h, dict)]
+        commune = doc.get("commune", {}).get("code")
+        return read_survey_document(decode(raw), str(commune), [i for i in ids if i])
+    except RaSoatError as exc:
+        report.add("survey_invalid", SURVEY, detail=exc.message("vi"))
+    except SurveyFileError as exc:
+        report.add("survey_invalid", SURVEY, detail=exc.detail)
+    return None
 
 
 def _stated_class(household: dict[str, Any]) -> Any:
