@@ -16,8 +16,7 @@ from typing import Any
 
 from app import facts as F
 from app.facts import HouseholdFacts, MemberFacts
-from app.survey import NO_ANSWERS, SurveyAnswers
-from app.survey_codes import code_list
+from app.survey import NO_ANSWERS, SurveyAnswers, in_list_order
 from app.textnorm import iso_date, nfc
 from app.validation import ERROR, Problem
 
@@ -404,24 +403,18 @@ def read_form(form: Mapping[str, Any]) -> FormReading:
 
 
 def read_survey(form: Mapping[str, Any]) -> SurveyAnswers | None:
-    """The answers ticked, in the code list's order whatever order they were ticked in; codes
-    the list does not know stay, last, for the validator to report."""
+    """The answers ticked, in the code list's order whatever order they were ticked in."""
     if not any(key in form for key in ("causes", "main_cause", "support_needs")):
         return None
-    codes = code_list()
 
-    def ordered(kind: str, key: str) -> tuple[str, ...]:
-        given = [c for c in form.get(key) or () if isinstance(c, str)]
-        known = codes.codes(kind)
-        rank = {code: i for i, code in enumerate(known)}
-        return tuple(sorted(dict.fromkeys(given), key=lambda c: rank.get(c, len(known))))
+    def ticked(key: str) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(c for c in form.get(key) or () if isinstance(c, str)))
 
     main = form.get("main_cause")
-    return SurveyAnswers(
-        ordered("causes", "causes"),
-        main if isinstance(main, str) and main else None,
-        ordered("needs", "support_needs"),
+    answers = SurveyAnswers(
+        ticked("causes"), main if isinstance(main, str) and main else None, ticked("support_needs")
     )
+    return in_list_order(answers)
 
 
 def _confirmations(form: Mapping[str, Any]) -> dict[tuple[str, str], str]:

@@ -32,7 +32,7 @@ from app.household_rows import facts_from_orm, household_values, member_values
 from app.permissions import require
 from app.rounds import current_round
 from app.snapshots import VERSION_COLUMNS, version_row
-from app.survey import NO_ANSWERS, SurveyAnswers, stored_answers
+from app.survey import NO_ANSWERS, SurveyAnswers, in_list_order, stored_answers
 from app.textnorm import bad_char, nfc
 from app.validation import ERROR, Problem
 from models import (
@@ -173,7 +173,7 @@ def save_household(
             raise RaSoatError("household.confirmation_reason_missing", code=code)
     review_round = current_round(session, commune)
     old_survey = stored_answers(session, review_round.id, existing.id) if existing else NO_ANSWERS
-    new_survey = old_survey if survey is None else survey
+    new_survey = old_survey if survey is None else in_list_order(survey)
     evaluation = evaluate_household(
         session, commune, facts, stored | set(given), declared_size, new_survey
     )
@@ -326,3 +326,22 @@ def delete_household(session: Session, actor: Actor, commune: Commune, code: str
     old = household_dict(household_facts(session, household))
     session.execute(delete(Household).where(Household.id == household.id))
     audit.record(session, actor, "household.delete", "household", code, changes=diff(old, None))
+
+
+def record_survey(
+    session: Session, actor: Actor, commune: Commune, code: str, answers: SurveyAnswers
+) -> SaveResult:
+    """Record a household's Phiếu B causes and needs on their own (the command line): saved as
+    the household with its facts unchanged, so the answers are validated, audited and versioned
+    as an edit in the editor is. Open warnings of the facts stay as they were (amber)."""
+    household = load_household(session, commune, code)
+    return save_household(
+        session,
+        actor,
+        commune,
+        household_facts(session, household),
+        declared_size=household.declared_size,
+        expected_version=household.version,
+        allow_unconfirmed=True,
+        survey=answers,
+    )

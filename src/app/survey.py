@@ -76,6 +76,21 @@ def _split(text: str | None) -> tuple[str, ...]:
     return tuple(text.split(",")) if text else ()
 
 
+def in_list_order(answers: SurveyAnswers, codes: CodeList | None = None) -> SurveyAnswers:
+    """The answers in the code list's order, whatever order they were given in; codes the list
+    does not know keep their place after the known ones, for the validator to report."""
+    codes = codes or code_list()
+
+    def ordered(kind: str, given: tuple[str, ...]) -> tuple[str, ...]:
+        rank = {code: i for i, code in enumerate(codes.codes(kind))}
+        return tuple(sorted(given, key=lambda c: rank.get(c, len(rank))))
+
+    return answers._replace(
+        causes=ordered("causes", answers.causes),
+        support_needs=ordered("needs", answers.support_needs),
+    )
+
+
 def code_problems(answers: SurveyAnswers, codes: CodeList | None = None) -> list[Problem]:
     """Errors: a code not in the list, a code given twice, a main cause that is not a cause."""
     codes = codes or code_list()

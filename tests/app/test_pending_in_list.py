@@ -16,7 +16,7 @@ from app.pending_households import pending_list
 from app.rounds import current_round
 from models import Assessment, Household
 from models.database import Database
-from tests.builders import household, member
+from tests.builders import ASKED, household, member
 from tests.conftest import OFFICER, REVIEWER
 from tests.pending_builders import add_pending_households
 from tests.snapshot import db_snapshot
@@ -31,7 +31,7 @@ def _rows(db: Database) -> list:
 def test_pending_households_are_rows_of_the_list(any_commune_db: Database) -> None:
     db = any_commune_db
     with db.sessions.begin() as s:
-        save_household(s, OFFICER, only_commune(s), household(id="H1"))
+        save_household(s, OFFICER, only_commune(s), household(id="H1"), survey=ASKED)
     add_pending_households(db, [("DS-02", "Y Bhim Niê", "poor")])
     add_pending_households(db, [("DS-01", "H'Hen Byă", None)], declared=None)
     rows = _rows(db)
@@ -50,7 +50,7 @@ def test_pending_households_are_rows_of_the_list(any_commune_db: Database) -> No
     assert [r.code for r in sort_rows(rows, "state")] == ["DS-01", "DS-02", "H1"]
     # Saved under the same code by any path, it is a household: no longer pending.
     with db.sessions.begin() as s:
-        save_household(s, OFFICER, only_commune(s), household(id="DS-01"))
+        save_household(s, OFFICER, only_commune(s), household(id="DS-01"), survey=ASKED)
     assert [(r.code, r.pending) for r in _rows(db)] == [
         ("DS-01", False),
         ("H1", False),
@@ -103,7 +103,7 @@ def _surveyed(form: dict) -> dict:
         id=form["code"],
         members=(member(name="Y Bhim Niê", ethnicity="Ê Đê", id_number="066084001234"),),
     )
-    done = {**form_from_facts(facts), PENDING: True, "declared_size": ""}
+    done = {**form_from_facts(facts, survey=ASKED), PENDING: True, "declared_size": ""}
     done["members"][0]["birth"] = form["members"][0]["birth"]
     return done
 

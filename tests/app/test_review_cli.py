@@ -32,6 +32,7 @@ def test_a_household_through_the_round_on_the_command_line(tmp_path: Path) -> No
         ("canbo", "review", "apply", "H001", "--form", "01", "--applicant", "Y Bhim Niê",
          "--request", "poor", "--on", "2026-09-05"),
         ("rv", "review", "screen", "H001", "--criteria", "2", "--on", "2026-09-06"),
+        ("rv", "causes", "H001", "--cause", "no_land", "--main", "no_land", "--need", "credit"),
         ("rv", "review", "survey", "H001", "--on", "2026-09-10"),
         ("canbo", "review", "meeting", "--village", "Thôn 3", "--chair", "Trưởng thôn",
          "--secretary", "Thư ký", "--attendees", "20", "--group", "Hộ nghèo:H001:15",

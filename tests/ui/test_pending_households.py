@@ -14,7 +14,7 @@ from app.households import save_household
 from app.pending_households import pending_list
 from models import Assessment, Household
 from models.database import Database
-from tests.builders import household
+from tests.builders import ASKED, household
 from tests.conftest import OFFICER
 from tests.pending_builders import add_pending_households
 from tests.ui.driving import press, type_text
@@ -28,7 +28,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def listed(commune_db: Database) -> Database:
     with commune_db.sessions.begin() as s:
-        save_household(s, OFFICER, only_commune(s), household(id="H1"))
+        save_household(s, OFFICER, only_commune(s), household(id="H1"), survey=ASKED)
     add_pending_households(
         commune_db, [("DS-01", "Y Bhim Niê", "near_poor"), ("DS-02", "H'Hen Byă", "poor")]
     )
@@ -83,6 +83,7 @@ def test_a_pending_household_is_found_in_the_list_and_surveyed(
     b.phone.set_value(True)
     b.internet.set_value(True)
     b.devices["tv"].setChecked(True)
+    b.survey.causes["no_capital"].setChecked(True)
     editor.header.declared.clear()  # the list's size was the household's 4; one is named
     editor.form["declared_size"] = ""
     editor.check_now()

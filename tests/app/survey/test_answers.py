@@ -25,7 +25,7 @@ from tests.snapshot import db_snapshot
 
 POOR = household()  # 1,000,000 VND a month in a rural village, no deprivation: near-poor
 RICH = household(income_per_capita_month=9_000_000)
-ANSWERS = SurveyAnswers(("no_capital", "illness"), "illness", ("credit", "health"))
+ANSWERS = SurveyAnswers(("no_capital", "illness"), "illness", ("health", "credit"))
 
 
 @pytest.fixture
@@ -138,7 +138,7 @@ def test_answers_are_stored_on_the_rounds_assessment_and_audited(commune_db: Dat
         assert stored_answers(s, round_id, hid or 0) == changed
     changes = json.loads(details)["changes"] if isinstance(details, str) else details["changes"]
     assert changes["survey.causes"] == [["no_capital", "illness"], ["no_land"]]
-    assert changes["survey.support_needs"] == [["credit", "health"], []]
+    assert changes["survey.support_needs"] == [["health", "credit"], []]
 
 
 def test_saving_without_answers_keeps_the_stored_ones(commune_db: Database) -> None:
