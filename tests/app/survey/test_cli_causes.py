@@ -14,7 +14,6 @@ from models import Assessment, AuditEvent
 from tests.builders import contract_example
 from tests.snapshot import db_snapshot
 
-
 # Signing in is audited even when the command is then refused: compare the data, not the trail.
 TABLES = ("assessments", "households", "household_versions", "members", "warning_confirmations")
 
