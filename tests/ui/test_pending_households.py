@@ -140,6 +140,7 @@ def test_an_unfinished_survey_comes_back_as_a_draft_and_still_completes_the_entr
     b.latrine.set_value("septic")
     b.phone.set_value(True)
     b.internet.set_value(False)
+    b.survey.causes["no_land"].setChecked(True)
     editor.form["declared_size"] = ""
     editor.save()
     assert again.context.runner.wait()
