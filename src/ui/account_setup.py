@@ -178,6 +178,7 @@ def ensure_administrator(
             state.actor = bootstrap_administrator(
                 session, setup.username, setup.password, setup.display_name
             )
+        state.new_administrator = True
     except RaSoatError as exc:
         state.prompts.error(parent, "RaSoat", exc.message(state.lang))
         return None

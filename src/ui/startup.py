@@ -67,6 +67,8 @@ class StartupState:
     # Reopening the same database for the same account (after a passphrase change): the
     # signed-in actor stays.
     keep_actor: bool = False
+    # Set when this start created the database's first administrator (ui/account_setup.py).
+    new_administrator: bool = False
 
     @property
     def lang(self) -> str:
@@ -210,15 +212,22 @@ class CommuneStep:
         from ui.first_start import FirstStartDialog
 
         dialog = FirstStartDialog(state)
-        if not dialog.exec():
+        accepted = dialog.exec()
+        chosen_file, demo_requested = dialog.chosen_file, dialog.demo_requested
+        state.demo_households = dialog.demo_households if demo_requested else None
+        # Deleted while Qt is alive: left to Python's exit, the dialog and its job runner's
+        # thread pool were destroyed after the QApplication, which crashed.
+        dialog.deleteLater()
+        if not accepted:
             return Next.ABORT
-        if dialog.chosen_file is not None:
-            state.db_target = dialog.chosen_file
+        if chosen_file is not None:
+            state.db_target = chosen_file
             return Next.RESTART
-        if dialog.demo_requested:
+        if demo_requested:
             state.db_target = str(demo_database_path())
-            state.demo_households = dialog.demo_households
             return Next.RESTART
+        if state.new_administrator:  # the work is done by other roles: say where they come from
+            state.prompts.inform(state.parent, "RaSoat", tr("ui.admin.next_accounts", state.lang))
         return Next.CONTINUE  # the dialog created the commune (or the office), signed in
 
     def _make_demo(self, state: StartupState) -> Next:

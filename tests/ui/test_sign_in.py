@@ -200,3 +200,29 @@ def test_the_administrator_dialog_accepts_good_values(qtbot: QtBot) -> None:
     assert dialog.result() == dialog.DialogCode.Accepted
     assert dialog.setup == AdminSetup("quantri", "Nguyễn Văn Quản", TEST_PASSWORD, PASSPHRASE)
     assert TEST_PASSWORD not in repr(dialog.setup)
+
+
+def test_after_the_first_start_the_administrator_is_told_where_working_accounts_come_from(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The whole startup on a new file, the first-start dialog driven as the officer would."""
+
+    def fill_and_create(dialog: FirstStartDialog) -> int:
+        qtbot.keyClicks(dialog.search, "ea ly")
+        press(dialog.search, Qt.Key.Key_Return)
+        type_text(dialog.village_name, "Thôn Đông")
+        dialog.create_button.click()
+        return int(dialog.result() == dialog.DialogCode.Accepted)
+
+    monkeypatch.setattr(FirstStartDialog, "exec", fill_and_create)
+    prompts = ScriptedPrompts()
+    prompts.answer(ADMIN)
+    root = RaSoatApp(str(tmp_path / "xa.sqlite"), prompts=prompts, settings=Settings())  # type: ignore[arg-type]
+    assert root.start(), prompts.asked
+    try:
+        assert root.context is not None and root.context.db.encrypted
+        assert root.context.actor.role == "administrator"
+        informs = [text for kind, text in prompts.asked if kind == "inform"]
+        assert any("Tài khoản người dùng" in text for text in informs)
+    finally:
+        root.shutdown()
