@@ -8,7 +8,7 @@ their own menus with `menu(name)`.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEventLoop, QSettings, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QStackedWidget, QTabWidget
 
 from app import backups
@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.idle.lock_due.connect(self.lock)
         self._released = False  # the data let go (backed up): the window may close
         self._closing = False
+        self._enabled_before_lock: list[QAction] = []
         self.status = RaSoatStatusBar(context.db, context.lang)
         self.setStatusBar(self.status)
         self._overview_stale = True
@@ -182,18 +183,25 @@ class MainWindow(QMainWindow):
         return self.outer.currentWidget() is self.lock_screen
 
     def lock(self) -> None:
-        """Hide the data; the editor's unsaved work stays open and is kept as a draft too."""
+        """Hide the data; the editor's unsaved work stays open and is kept as a draft too.
+        Every action is disabled meanwhile, so no shortcut opens a dialog over the lock."""
         if self.locked:
             return
         if self.stack.currentWidget() is self.editor:
             self.editor.autosave()
         self.outer.setCurrentWidget(self.lock_screen)
+        self._enabled_before_lock = [a for a in self.findChildren(QAction) if a.isEnabled()]
+        for action in self._enabled_before_lock:
+            action.setEnabled(False)
         self.menuBar().setEnabled(False)
         self.status.hide()
         self.lock_screen.reset()
 
     def unlock(self) -> None:
         self.outer.setCurrentWidget(self.stack)
+        for action in self._enabled_before_lock:
+            action.setEnabled(True)
+        self._enabled_before_lock = []
         self.menuBar().setEnabled(True)
         self.status.show()
         self.idle.resume()

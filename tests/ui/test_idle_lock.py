@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction
 from pytestqt.qtbot import QtBot
 
 from app.idle_lock import IdleLock
@@ -44,6 +45,8 @@ def test_idle_time_locks_the_window_and_the_password_unlocks_it(
     main_window.idle.check()  # 61 s without input
     assert main_window.locked
     assert not main_window.stack.isVisible() and not main_window.menuBar().isEnabled()
+    assert not main_window.backup_action.isEnabled()  # no shortcut opens anything meanwhile
+    assert not any(a.isEnabled() for a in main_window.findChildren(QAction))
     assert main_window.context.drafts.all(), "the unsaved work is kept as a draft"
     screen = main_window.lock_screen
     assert "Người thử" in screen.note.text()
@@ -56,6 +59,7 @@ def test_idle_time_locks_the_window_and_the_password_unlocks_it(
     type_text(screen.password, TEST_PASSWORD)
     press(screen.password, Qt.Key.Key_Return)
     assert not main_window.locked and main_window.menuBar().isEnabled()
+    assert main_window.backup_action.isEnabled() and not main_window.users_action.isEnabled()
     assert main_window.stack.currentWidget() is editor
     assert editor.form.get("address") == "Số 7, Thôn Đông" and editor.dirty
 
