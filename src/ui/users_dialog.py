@@ -1,6 +1,6 @@
 """Accounts, for the administrator: add one, change its role, set a new password (which also
-lifts a lock-out), disable or enable it. Every button calls app/users.py, which checks the role
-and keeps at least one active administrator."""
+lifts a lock-out), lift a lock-out, disable or enable it. Every button calls app/users.py,
+which checks the role and keeps at least one active administrator."""
 
 from __future__ import annotations
 
@@ -50,6 +50,7 @@ class UsersDialog(QDialog):
             ("role_button", self.change_role),
             ("password", self.reset_password),
             ("active", self.toggle_active),
+            ("unlock", self.unlock),
         ):
             button = QPushButton(self.t(f"ui.users.{name}"))
             button.setAutoDefault(False)
@@ -146,6 +147,12 @@ class UsersDialog(QDialog):
         password = self._ask_password(account.username) if account else None
         if account and password:
             self._apply(lambda s, a: users.reset_password(s, a, account.username, password))
+
+    def unlock(self) -> None:
+        """Lift a lock-out after wrong passwords, without changing the password."""
+        account = self.selected()
+        if account:
+            self._apply(lambda s, a: users.unlock(s, a, account.username))
 
     def toggle_active(self) -> None:
         account = self.selected()

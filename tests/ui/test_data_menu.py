@@ -208,6 +208,19 @@ def test_the_administrator_adds_an_account(qtbot: QtBot, commune_file: Path) -> 
         dialog.table.selectRow(row)
         dialog.buttons["active"].click()
         assert dialog.table.item(row, 3).text() == "Đã khóa hẳn"
+        from app.errors import PermissionDenied
+        from app.users import sign_in
+
+        for _ in range(5):  # officer1 locks itself out
+            with pytest.raises(PermissionDenied):
+                sign_in(window.context.db.sessions, "officer1", "sai")
+        dialog.reload()
+        row = names.index("officer1")
+        assert dialog.table.item(row, 3).text() == "Tạm khóa (nhập sai mật khẩu)"
+        dialog.table.selectRow(row)
+        dialog.buttons["unlock"].click()
+        assert dialog.table.item(row, 3).text() == "Đang dùng"
+        assert sign_in(window.context.db.sessions, "officer1", TEST_PASSWORD).role == "officer"
         row = names.index("admin1")
         dialog.table.selectRow(row)
         dialog.buttons["active"].click()  # the only administrator: refused, said plainly
