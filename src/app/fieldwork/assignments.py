@@ -33,6 +33,7 @@ from app.fieldwork.state import Counter, Tracked, load, save, time_text
 from app.household_rows import iter_commune_households
 from app.permissions import require
 from app.rounds import current_round
+from app.survey import NO_ANSWERS, round_answers
 from models import Commune, FieldFile, Household, Reviewer, ReviewerHousehold, Village
 from models.base import utcnow
 
@@ -142,9 +143,10 @@ def _start_tracking(session: Session, commune: Commune, codes: Iterable[str]) ->
         if facts.id in wanted
     ]
     confirmed = read_confirmations(session.connection(), [row[0] for row, _facts in found])
+    answers = round_answers(session.connection(), current_round(session, commune).id)
     out = []
     for row, facts in found:
-        values = initial_values(facts, row[18])
+        values = initial_values(facts, row[18], answers.get(row[0], NO_ANSWERS))
         values.update(values_of(confirmed[row[0]], [str(i) for i in range(len(facts.members))]))
         t = Tracked(facts.id, values)
         t.household_id, t.synced_version = row[0], row[19]

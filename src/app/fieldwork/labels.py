@@ -8,6 +8,7 @@ from typing import Any
 
 from app.fieldwork.paths import CONFIRM, HOUSEHOLD, member_path, split
 from app.i18n import format_money, label, tr
+from app.survey_codes import code_list
 
 _CODE_KINDS = {
     "area": "area",
@@ -23,8 +24,14 @@ _CODE_KINDS = {
 }
 
 
+_SURVEY_KINDS = {"survey.causes": "causes", "survey.main_cause": "causes",
+                 "survey.support_needs": "needs"}  # fmt: skip
+
+
 def _leaf_label(leaf: str, lang: str) -> str:
     """The field's name: the core's label where there is one, else this part's own."""
+    if leaf in _SURVEY_KINDS:
+        return label(f"field.{leaf}", lang, leaf)
     short = leaf.rsplit(".", 1)[-1]
     return label(f"field.{short}", lang) or tr(f"sync.field.{short}", lang)
 
@@ -58,6 +65,10 @@ def value_text(path: str, value: Any, lang: str = "vi") -> str:
         return "—"
     if isinstance(value, bool):
         return tr("sync.value.yes" if value else "sync.value.no", lang)
+    if leaf in _SURVEY_KINDS:  # names from the code list in force
+        codes, kind = code_list(), _SURVEY_KINDS[leaf]
+        given = value if isinstance(value, list) else [value]
+        return ", ".join(codes.name(kind, str(v), lang) for v in given) or "—"
     short = leaf.rsplit(".", 1)[-1]
     kind = _CODE_KINDS.get(short)
     if kind and isinstance(value, list):

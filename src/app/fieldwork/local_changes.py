@@ -27,10 +27,19 @@ from app.facts import HouseholdFacts
 from app.fieldwork.confirmations import Confirmation, by_uid, confirmation_path
 from app.fieldwork.confirmations import read as read_confirmations
 from app.fieldwork.member_matching import changed_paths, local_values
-from app.fieldwork.paths import HOUSEHOLD, Values, member_path, present_members, split
+from app.fieldwork.paths import (
+    HOUSEHOLD,
+    Values,
+    member_path,
+    present_members,
+    split,
+    survey_values,
+)
 from app.fieldwork.registers import in_conflict, write
 from app.fieldwork.state import Counter, Tracked, time_text
-from models import AuditEvent, Household, HouseholdVersion, SyncHousehold
+from app.rounds import current_round
+from app.survey import NO_ANSWERS, SurveyAnswers, round_answers
+from models import AuditEvent, Commune, Household, HouseholdVersion, SyncHousehold
 from models.base import utcnow
 
 Step = tuple[HouseholdFacts, str, str]  # facts of a version, saved by, saved at
@@ -164,10 +173,12 @@ def catch_up(
     }
     versions = _versions(conn, since)
     confirmed = read_confirmations(conn, sorted(since))
+    answers = _answers(session, commune_id)
     for code, (hid, version, declared_size) in sorted(moved.items()):
         t = tracked[code]
         steps = _steps(session, actor, hid, versions[hid])
         final, who = _walk(t, steps, declared_size, writer.new_uid, confirmed[hid])
+        _with_survey(t, final, who, answers.get(hid, NO_ANSWERS), steps[-1])
         writer.apply(t, final, who)
         t.household_id, t.synced_version, t.dirty = hid, version, True
     gone = [code for code, t in tracked.items() if code not in rows and t.present]
@@ -178,6 +189,29 @@ def catch_up(
         writer.apply(t, {**t.values, HOUSEHOLD: False}, {HOUSEHOLD: (by, at)})
         t.household_id, t.synced_version, t.dirty = None, None, True
     return writer.changes
+
+
+def _answers(session: Session, commune_id: int) -> dict[int, SurveyAnswers]:
+    """The Phiếu B answers of the current round, by household id."""
+    commune = session.get(Commune, commune_id)
+    assert commune is not None
+    return round_answers(session.connection(), current_round(session, commune).id)
+
+
+def _with_survey(
+    t: Tracked,
+    final: Values,
+    who: dict[str, tuple[str, str]],
+    answers: SurveyAnswers,
+    last: Step,
+) -> None:
+    """The round's answers as they are now. They are not in the version snapshots (they
+    belong to the round, not the register), but every change of them is saved as a new version,
+    so the last save made them."""
+    for path, value in survey_values(answers).items():
+        final[path] = value
+        if t.values.get(path) != value:
+            who[path] = (last[1], last[2])
 
 
 def _steps(
@@ -229,12 +263,14 @@ def track_new(
     rows = _household_rows(conn, commune_id, codes)
     versions = _versions(conn, {row[0]: 0 for row in rows.values()})
     confirmed = read_confirmations(conn, [row[0] for row in rows.values()])
+    answers = _answers(session, commune_id)
     out = []
     for code in codes:
         hid, version, declared_size = rows[code]
         t = Tracked(code, {}, origin=source)
         steps = _steps(session, actor, hid, versions[hid])
         final, who = _walk(t, steps, declared_size, writer.new_uid, confirmed[hid])
+        _with_survey(t, final, who, answers.get(hid, NO_ANSWERS), steps[-1])
         writer.apply(t, final, who)
         t.household_id, t.synced_version = hid, version
         out.append(t)

@@ -7,6 +7,8 @@ number: members are listed by it) and "members.<uid>.<field>". The uid is stable
 members present when a household first takes part are "0", "1", … in their order then; a member
 added later is "<source>.<n>", unique to the laptop that added them. Member positions are not
 keys, so removing a member on one laptop cannot shift another laptop's edit onto someone else.
+The round's Phiếu B answers are "survey.causes", "survey.main_cause" and
+"survey.support_needs" (app/survey.py): not part of the exchange record, they travel beside it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 from app import facts as F
 from app.exchange.fast import MAX_LENGTH, MAX_NUMBER
 from app.facts import HouseholdFacts, MemberFacts
+from app.survey import NO_ANSWERS, SurveyAnswers
 from app.textnorm import is_digits, iso_date, nfc
 
 # A change source: a laptop's role or reviewer code, and the first hex digits of its key.
@@ -64,6 +67,14 @@ HOUSEHOLD_LEAVES: dict[str, Leaf] = {
     "information_devices": Leaf("codes", codes=F.DEVICES),
     "waste_handling": Leaf("code", True, F.WASTE_HANDLINGS),
     "declared_size": Leaf("int", True),
+}
+# The round's Phiếu B answers (app/survey.py): codes of the code list in force on the laptop
+# that reads them, so only their form is checked here; a code this laptop's list lacks reaches
+# the validator, which reports it on the household instead of refusing the whole file.
+SURVEY_LEAVES: dict[str, Leaf] = {
+    "survey.causes": Leaf("survey_codes"),
+    "survey.main_cause": Leaf("survey_code", True),
+    "survey.support_needs": Leaf("survey_codes"),
 }
 MEMBER_LEAVES: dict[str, Leaf] = {
     "name": Leaf("text", limit=MAX_LENGTH["name"]),
@@ -119,7 +130,9 @@ def leaf_of(path: str) -> Leaf | None:
         return _REASON if ok else None
     uid, leaf = split(path)
     if uid is None:
-        return _EXISTS if path == HOUSEHOLD else HOUSEHOLD_LEAVES.get(path)
+        return (
+            _EXISTS if path == HOUSEHOLD else HOUSEHOLD_LEAVES.get(path) or SURVEY_LEAVES.get(path)
+        )
     if not UID.fullmatch(uid):
         return None
     return _EXISTS if leaf == "" else MEMBER_LEAVES.get(leaf)
@@ -182,6 +195,25 @@ def _codes(leaf: Leaf, value: Any) -> Any:
     return list(value)
 
 
+_SURVEY_CODE = re.compile(r"[a-z][a-z0-9_]{0,23}")
+
+
+def _survey_code(leaf: Leaf, value: Any) -> Any:
+    if not isinstance(value, str) or not _SURVEY_CODE.fullmatch(value):
+        raise BadValue("enum")
+    return value
+
+
+def _survey_codes(leaf: Leaf, value: Any) -> Any:
+    if not isinstance(value, list) or len(value) > 20:
+        raise BadValue("enum")
+    for item in value:
+        _survey_code(leaf, item)
+    if len(set(value)) != len(value):
+        raise BadValue("duplicate_item")
+    return list(value)
+
+
 def _birth(leaf: Leaf, value: Any) -> Any:
     if isinstance(value, str) and (
         (len(value) == 4 and is_digits(value)) or iso_date(value) is not None
@@ -198,6 +230,8 @@ _CHECKS: dict[str, Callable[[Leaf, Any], Any]] = {
     "code": _code,
     "codes": _codes,
     "birth": _birth,
+    "survey_code": _survey_code,
+    "survey_codes": _survey_codes,
 }
 
 
@@ -228,6 +262,24 @@ def household_values(facts: HouseholdFacts, declared_size: int | None) -> Values
     }
 
 
+def survey_values(answers: SurveyAnswers) -> Values:
+    """The survey paths of a household's answers in the round."""
+    return {
+        "survey.causes": list(answers.causes),
+        "survey.main_cause": answers.main_cause,
+        "survey.support_needs": list(answers.support_needs),
+    }
+
+
+def survey_from_values(values: Mapping[str, Any]) -> SurveyAnswers:
+    """The answers the values hold; none for values from before the answers travelled."""
+    return SurveyAnswers(
+        tuple(values.get("survey.causes") or ()),
+        values.get("survey.main_cause"),
+        tuple(values.get("survey.support_needs") or ()),
+    )
+
+
 def member_values(uid: str, m: MemberFacts, order: float) -> Values:
     p = f"{MEMBERS}{uid}."
     return {
@@ -249,9 +301,11 @@ def member_values(uid: str, m: MemberFacts, order: float) -> Values:
     }
 
 
-def initial_values(facts: HouseholdFacts, declared_size: int | None) -> Values:
+def initial_values(
+    facts: HouseholdFacts, declared_size: int | None, survey: SurveyAnswers = NO_ANSWERS
+) -> Values:
     """Values of a household taking part for the first time: members keyed "0", "1", …"""
-    values = household_values(facts, declared_size)
+    values = {**household_values(facts, declared_size), **survey_values(survey)}
     for i, m in enumerate(facts.members):
         values.update(member_values(str(i), m, i))
     return values

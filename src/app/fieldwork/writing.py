@@ -27,7 +27,7 @@ from app.exchange.write import household_dict
 from app.facts import HouseholdFacts
 from app.fieldwork.confirmations import confirmations_of, positional
 from app.fieldwork.confirmations import replace as replace_confirmations
-from app.fieldwork.paths import Incomplete, Values, facts_from_values
+from app.fieldwork.paths import Incomplete, Values, facts_from_values, survey_from_values
 from app.fieldwork.state import Tracked
 from app.household_rows import (
     HOUSEHOLD_FACT_COLUMNS,
@@ -38,6 +38,7 @@ from app.household_rows import (
 )
 from app.rounds import current_round
 from app.snapshots import VERSION_COLUMNS, version_row
+from app.survey import NO_ANSWERS, SurveyAnswers, round_answers, write_round_answers
 from models import Assessment, Commune, Household, HouseholdVersion, Member, WarningConfirmation
 from models.base import utcnow
 from models.bulk import date_param, insert_rows, reserve_ids, update_rows
@@ -107,6 +108,10 @@ class _Batch:
         self.reconfirm: list[tuple[Tracked, HouseholdFacts, int | None]] = []
         self.confirmed: dict[str, Values] = {}
         self.changes: dict[str, dict[str, list[Any]]] = {}
+        # The round's Phiếu B answers that changed (by code), and households where nothing else
+        # did: classified again (the causes warning), their answers written, no new version.
+        self.surveys: dict[str, SurveyAnswers] = {}
+        self.resurvey: list[tuple[Tracked, HouseholdFacts, int | None]] = []
 
     def plan(self, t: Tracked, new: Values) -> None:
         old = _facts(t)
@@ -117,17 +122,26 @@ class _Batch:
             return
         facts, size = compose_facts(t, new)
         self.confirmed[t.code] = new
+        before = survey_from_values(t.values) if old is not None else NO_ANSWERS
+        survey = survey_from_values(new)
+        if survey != before:
+            self.surveys[t.code] = survey
+        answered = diff({"survey": before.as_dict()}, {"survey": survey.as_dict()})
         if old is None:
             self.creates.append((t, facts, size))
-            self.changes[t.code] = facts_diff(None, facts)
+            self.changes[t.code] = {**facts_diff(None, facts), **answered}
         elif old != (facts, size):
             self.updates.append((t, facts, size))
             changes = facts_diff(old[0], facts)
             if old[1] != size:
                 changes["declared_size"] = [old[1], size]
-            self.changes[t.code] = changes
+            self.changes[t.code] = {**changes, **answered}
         elif confirmations_of(t.values) != confirmations_of(new):
             self.reconfirm.append((t, facts, size))
+            self.changes[t.code] = answered
+        elif answered:
+            self.resurvey.append((t, facts, size))
+            self.changes[t.code] = answered
 
     def villages(self) -> dict[str, int]:
         ids = {name: v.id for name, v in villages_by_name(self.session, self.commune).items()}
@@ -198,8 +212,20 @@ class _Batch:
         insert_rows(self.conn, Member, MEMBER_INSERT_COLUMNS, members)
         self._delete()
         self._confirmations(changed)
-        self._classify(changed + self.reconfirm)
+        self._classify(changed + self.reconfirm + self.resurvey)
+        self._surveys()
         audit.append(self.conn, self.actor, self.events)
+
+    def _surveys(self) -> None:
+        """The answers that changed, on the assessments _classify has made sure of."""
+        by_id = {t.code: t.household_id for t, _f, _s in self.creates + self.updates}
+        by_id.update((t.code, t.household_id) for t, _f, _s in self.reconfirm + self.resurvey)
+        answers = {hid: a for c, a in self.surveys.items() if (hid := by_id.get(c)) is not None}
+        review_round = current_round(self.session, self.commune)
+        write_round_answers(self.conn, review_round.id, answers)
+        for t, _facts, _size in self.resurvey:
+            details = {**self.note, "changes": self.changes.get(t.code, {})}
+            self.events.append(audit.Event("survey.update", "household", t.code, details))
 
     def _confirmations(self, changed: list[tuple[Tracked, HouseholdFacts, int | None]]) -> None:
         """The confirmed warnings the merged values hold, at the members' positions now."""
@@ -238,6 +264,7 @@ class _Batch:
         evaluator = Evaluator(review_round)
         ids = [t.household_id for t, _f, _s in changed]
         existing, confirmed = self._assessments(review_round.id, ids)
+        stored = round_answers(self.conn, review_round.id)
         owners = duplicate_owners(self.conn, self.commune.id)
         now = date_param(self.conn, self.now)
         reference = date_param(self.conn, review_round.reference_date)
@@ -245,7 +272,9 @@ class _Batch:
         for t, facts, size in changed:
             assert t.household_id is not None and t.synced_version is not None
             extra = duplicate_problems(facts, owners) if owners else []
-            ev = evaluator.evaluate(facts, confirmed.get(t.household_id, set()), extra, size, False)
+            survey = self.surveys.get(t.code) or stored.get(t.household_id, NO_ANSWERS)
+            known = confirmed.get(t.household_id, set())
+            ev = evaluator.evaluate(facts, known, extra, size, False, survey=survey)
             values = assessment_result(
                 ev.classification,
                 len(ev.errors),

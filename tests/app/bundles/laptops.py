@@ -28,6 +28,7 @@ from app.fieldwork.reviewers import ReviewerSpec, register_reviewer
 from app.households import delete_household, household_facts, load_household, save_household
 from app.rounds import current_round
 from app.storage import open_database
+from app.survey import SurveyAnswers, stored_answers
 from models import FieldKey, Household, SyncHousehold
 from models.database import Database
 from tests.builders import REFERENCE_DATE
@@ -88,6 +89,18 @@ class Laptop:
         members = list(facts.members)
         members[index] = members[index]._replace(**changes)
         self.save(facts._replace(members=tuple(members)))
+
+    def answer(self, code: str, answers: SurveyAnswers) -> None:
+        """Record the household's Phiếu B causes and needs, as the editor saves them."""
+        facts = self.facts(code)
+        assert facts is not None, code
+        self.save(facts, survey=answers)
+
+    def answers(self, code: str) -> SurveyAnswers:
+        with self.db.sessions() as s:
+            commune = only_commune(s)
+            household = load_household(s, commune, code)
+            return stored_answers(s, current_round(s, commune).id, household.id)
 
     def import_households(self, households: list[HouseholdFacts]) -> None:
         with self.db.sessions.begin() as s:

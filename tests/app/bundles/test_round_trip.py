@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from app.communes import only_commune
 from app.households import evaluate_household, household_facts, load_household
+from app.survey import SurveyAnswers
 from models import WarningConfirmation
 from tests.app.bundles.laptops import Laptop
 from tests.builders import household, member
@@ -127,7 +128,11 @@ def test_warnings_confirmed_in_the_field_arrive_with_their_reason_and_position(
     odd = odd._replace(birth_date="1986-05-05", relation="sibling", education="upper_secondary")
     reason = "Đã xem thẻ CCCD: cấp sai năm sinh"
     key = ("id_number_birth_year", "members[2].id_number")
-    nam.save(h002._replace(members=(*h002.members[:2], odd)), confirmations={key: reason})
+    nam.save(
+        h002._replace(members=(*h002.members[:2], odd)),
+        confirmations={key: reason},
+        survey=SurveyAnswers(("no_land",)),  # the causes come back from the field too
+    )
     hoa_h002 = hoa.facts("H002")
     assert hoa_h002 is not None
     hoa.save(hoa_h002._replace(members=(hoa_h002.members[0], hoa_h002.members[2])))
@@ -148,5 +153,5 @@ def test_warnings_confirmed_in_the_field_arrive_with_their_reason_and_position(
         left = evaluate_household(s, only_commune(s), facts, confirmed).unconfirmed
     assert rows == [("id_number_birth_year", "members[1].id_number", reason, "nam")]
     # Only the head's own (never confirmed) warning is left open on the commune laptop.
-    assert [p.path for p in left if p.code != "survey_causes_missing"] == ["members[0].id_number"]
+    assert [p.path for p in left] == ["members[0].id_number"]
     assert hub.conflicts() == []
