@@ -66,9 +66,9 @@ def value_text(path: str, value: Any, lang: str = "vi") -> str:
     if isinstance(value, bool):
         return tr("sync.value.yes" if value else "sync.value.no", lang)
     if leaf in _SURVEY_KINDS:  # names from the code list in force
-        codes, kind = code_list(), _SURVEY_KINDS[leaf]
+        codes, group = code_list(), _SURVEY_KINDS[leaf]
         given = value if isinstance(value, list) else [value]
-        return ", ".join(codes.name(kind, str(v), lang) for v in given) or "—"
+        return ", ".join(codes.name(group, str(v), lang) for v in given) or "—"
     short = leaf.rsplit(".", 1)[-1]
     kind = _CODE_KINDS.get(short)
     if kind and isinstance(value, list):
