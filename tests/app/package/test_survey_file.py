@@ -127,3 +127,34 @@ def test_the_reader_names_what_is_wrong(document: dict[str, object], detail: str
     with pytest.raises(SurveyFileError) as err:
         read_survey_document(document, "22237", ["A"])
     assert detail in err.value.detail
+
+
+@pytest.mark.parametrize(
+    ("entry", "where"),
+    [
+        ({"id": "A", "causes": [], "support_needs": [], "note": "x"}, "households/0/note"),
+        ({"id": "A", "causes": "no_land", "support_needs": []}, "households/0/causes"),
+        ({"id": "A", "causes": ["No Land"], "support_needs": []}, "households/0/causes"),
+        (
+            {"id": "A", "causes": [], "main_cause": 3, "support_needs": []},
+            "households/0/main_cause",
+        ),
+        ({"id": "", "causes": [], "support_needs": []}, "households/0/id"),
+        ({"id": "A", "causes": []}, "households/0"),
+    ],
+)
+def test_each_entry_follows_the_schema(entry: dict[str, object], where: str) -> None:
+    """The entries are checked by hand for speed: the same rules as the schema's."""
+    document = {
+        "format": "rasoat.survey/1",
+        "commune": "22237",
+        "reference_date": REFERENCE.isoformat(),
+        "codes": {"id": "VN-SURVEY-CODES", "revision": 1},
+        "households": [entry],
+    }
+    from app.package.survey_file import _validator
+
+    assert list(_validator().iter_errors(document))  # the schema refuses it too
+    with pytest.raises(SurveyFileError) as err:
+        read_survey_document(document, "22237", ["A"])
+    assert err.value.detail.startswith(where)
