@@ -139,6 +139,9 @@ def new_form(code: str, village: str, area: str) -> Form:
     }
 
 
+SURVEY_KEYS = ("causes", "main_cause", "support_needs")
+
+
 def survey_form(answers: SurveyAnswers) -> Form:
     """The form's Phiếu B causes of poverty and support needs (lists of codes)."""
     return {
@@ -404,7 +407,7 @@ def read_form(form: Mapping[str, Any]) -> FormReading:
 
 def read_survey(form: Mapping[str, Any]) -> SurveyAnswers | None:
     """The answers ticked, in the code list's order whatever order they were ticked in."""
-    if not any(key in form for key in ("causes", "main_cause", "support_needs")):
+    if not any(key in form for key in SURVEY_KEYS):
         return None
 
     def ticked(key: str) -> tuple[str, ...]:

@@ -36,7 +36,7 @@ from app.household_editing import (
     save_form,
     villages,
 )
-from app.household_form import Form, confirmation_key
+from app.household_form import SURVEY_KEYS, Form, confirmation_key
 from app.households import SaveResult, UnconfirmedWarnings
 from app.validation import ERROR
 from ui.check_panels import ProblemsPanel, ResultPanel
@@ -187,7 +187,11 @@ class HouseholdEditor(QWidget):
         confirmed: dict[tuple[str, str], str] = {}
         if household_id is not None:
             with self.context.db.sessions() as session:
-                confirmed = open_household(session, only_commune(session), household_id).confirmed
+                opened = open_household(session, only_commune(session), household_id)
+            confirmed = opened.confirmed
+            # A draft written before the Phiếu B answers were asked starts from those stored.
+            for name in SURVEY_KEYS:
+                form.setdefault(name, opened.form[name])
         self._load(form, confirmed, key)
         self.original = {}  # a draft is unsaved work by definition
 

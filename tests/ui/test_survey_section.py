@@ -9,7 +9,10 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from app.communes import only_commune
+from app.household_editing import open_household
+from app.household_form import SURVEY_KEYS
 from app.households import save_household
+from app.survey import SurveyAnswers
 from models import Assessment, Household
 from models.database import Database
 from tests.builders import household
@@ -75,3 +78,23 @@ def test_causes_and_needs_are_ticked_checked_and_saved(
     assert survey.main_cause.value() == "illness"
     assert survey.needs["health"].isChecked() and survey.needs["housing"].isChecked()
     assert editor.form["version"] == 2
+
+
+def test_a_draft_from_before_the_answers_keeps_those_stored(
+    main_window: MainWindow, commune_db: Database
+) -> None:
+    answers = SurveyAnswers(("no_land",), "no_land", ("housing",))
+    with commune_db.sessions.begin() as s:
+        save_household(s, OFFICER, only_commune(s), household(), survey=answers)
+        household_id = s.scalar(select(Household.id))
+    with commune_db.sessions() as s:
+        form = open_household(s, only_commune(s), household_id or 0).form
+    old_draft = {k: v for k, v in form.items() if k not in SURVEY_KEYS}
+    editor = main_window.editor
+    editor.open_draft("draft-1", old_draft, household_id)
+    survey = editor.phieu_b.survey
+    assert survey.causes["no_land"].isChecked() and survey.needs["housing"].isChecked()
+    survey.causes["no_capital"].setChecked(True)
+    editor.save()
+    assert main_window.context.runner.wait()
+    assert stored(commune_db) == ("no_land,no_capital", "no_land", "housing")
