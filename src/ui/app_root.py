@@ -93,10 +93,10 @@ class RaSoatApp(QObject):
         self.window = main_window_for(self.context)
         self.window.reopen_requested.connect(self.reopen)
         self.window.restart_requested.connect(self.relaunch_window)
+        self.window.sign_out_requested.connect(self.sign_out)
         if isinstance(self.window, MainWindow):
             self.window.restore_requested.connect(self.restore)
             self.window.rekey_requested.connect(self.rekey)
-            self.window.sign_out_requested.connect(self.sign_out)
         self.window.show()
         self.offer_drafts()
 
@@ -193,7 +193,10 @@ class RaSoatApp(QObject):
         ctx = self.context
         path, passphrase = str(ctx.db.path or ctx.db.describe()), ctx.db.passphrase
         assert self.window is not None
-        if isinstance(self.window, MainWindow) and self.window.release_data(backup=False):
+        if isinstance(self.window, MainWindow):
+            if self.window.release_data(backup=False):
+                self._start_again(path, passphrase)
+        elif self.window.close():
             self._start_again(path, passphrase)
 
     def _file_job(

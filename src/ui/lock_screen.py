@@ -1,15 +1,20 @@
-"""What the window shows while locked after inactivity: no data, only who is signed in and a
+"""What a window shows while locked after inactivity: no data, only who is signed in and a
 password field. The password is checked like a sign-in (app.users.confirm_password: counted,
-locked out after repeated failures, with the reason shown)."""
+locked out after repeated failures, with the reason shown). WindowLock fits it to a window."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMainWindow,
     QPushButton,
+    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -17,6 +22,7 @@ from PySide6.QtWidgets import (
 from app.errors import RaSoatError
 from app.users import confirm_password
 from ui.context import AppContext
+from ui.idle_guard import IdleGuard
 
 
 class LockScreen(QWidget):
@@ -77,3 +83,57 @@ class LockScreen(QWidget):
         self.password.clear()
         self.problem.clear()
         self.unlocked.emit()
+
+
+class WindowLock(QObject):
+    """Puts a window's content and a LockScreen in one stack, watches for inactivity
+    (ui/idle_guard.py) and locks: the content hidden, every action of the window disabled (no
+    shortcut opens a dialog over the lock), the status bar hidden. `before_lock` lets the
+    window keep unsaved work (the commune window saves the editor's draft)."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        context: AppContext,
+        content: QWidget,
+        before_lock: Callable[[], None] | None = None,
+    ) -> None:
+        super().__init__(window)
+        self.window, self.before_lock = window, before_lock
+        self.screen = LockScreen(context)
+        self.screen.unlocked.connect(self.unlock)
+        self.outer = QStackedWidget()
+        self.outer.addWidget(content)
+        self.outer.addWidget(self.screen)
+        window.setCentralWidget(self.outer)
+        self.idle = IdleGuard(
+            context.settings.lock_after_minutes, lambda: context.runner.busy, parent=window
+        )
+        self.idle.lock_due.connect(self.lock)
+        self._enabled: list[QAction] = []
+
+    @property
+    def locked(self) -> bool:
+        return self.outer.currentWidget() is self.screen
+
+    def lock(self) -> None:
+        if self.locked:
+            return
+        if self.before_lock is not None:
+            self.before_lock()
+        self.outer.setCurrentWidget(self.screen)
+        self._enabled = [a for a in self.window.findChildren(QAction) if a.isEnabled()]
+        for action in self._enabled:
+            action.setEnabled(False)
+        self.window.menuBar().setEnabled(False)
+        self.window.statusBar().hide()
+        self.screen.reset()
+
+    def unlock(self) -> None:
+        self.outer.setCurrentWidget(self.outer.widget(0))
+        for action in self._enabled:
+            action.setEnabled(True)
+        self._enabled = []
+        self.window.menuBar().setEnabled(True)
+        self.window.statusBar().show()
+        self.idle.resume()

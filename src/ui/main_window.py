@@ -8,7 +8,7 @@ their own menus with `menu(name)`.
 from __future__ import annotations
 
 from PySide6.QtCore import QByteArray, QEventLoop, QSettings, Signal
-from PySide6.QtGui import QAction, QCloseEvent
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QMainWindow, QMenu, QStackedWidget, QTabWidget
 
 from app import backups
@@ -22,8 +22,7 @@ from app.rounds import current_round_or_none
 from ui.context import AppContext
 from ui.household_editor import HouseholdEditor
 from ui.household_list import HouseholdListPage
-from ui.idle_guard import IdleGuard
-from ui.lock_screen import LockScreen
+from ui.lock_screen import WindowLock
 from ui.overview_page import OverviewPage
 from ui.status_bar import RaSoatStatusBar
 
@@ -60,20 +59,11 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.editor)
         # The lock screen replaces everything while the user is away (issue #6).
-        self.lock_screen = LockScreen(context)
-        self.lock_screen.unlocked.connect(self.unlock)
+        self.window_lock = WindowLock(self, context, self.stack, self._keep_draft)
+        self.lock_screen, self.idle = self.window_lock.screen, self.window_lock.idle
         self.lock_screen.sign_out_requested.connect(self.sign_out_requested.emit)
-        self.outer = QStackedWidget()
-        self.outer.addWidget(self.stack)
-        self.outer.addWidget(self.lock_screen)
-        self.setCentralWidget(self.outer)
-        self.idle = IdleGuard(
-            context.settings.lock_after_minutes, lambda: context.runner.busy, parent=self
-        )
-        self.idle.lock_due.connect(self.lock)
         self._released = False  # the data let go (backed up): the window may close
         self._closing = False
-        self._enabled_before_lock: list[QAction] = []
         self.status = RaSoatStatusBar(context.db, context.lang)
         self.setStatusBar(self.status)
         self._overview_stale = True
@@ -180,31 +170,18 @@ class MainWindow(QMainWindow):
 
     @property
     def locked(self) -> bool:
-        return self.outer.currentWidget() is self.lock_screen
+        return self.window_lock.locked
 
     def lock(self) -> None:
-        """Hide the data; the editor's unsaved work stays open and is kept as a draft too.
-        Every action is disabled meanwhile, so no shortcut opens a dialog over the lock."""
-        if self.locked:
-            return
-        if self.stack.currentWidget() is self.editor:
-            self.editor.autosave()
-        self.outer.setCurrentWidget(self.lock_screen)
-        self._enabled_before_lock = [a for a in self.findChildren(QAction) if a.isEnabled()]
-        for action in self._enabled_before_lock:
-            action.setEnabled(False)
-        self.menuBar().setEnabled(False)
-        self.status.hide()
-        self.lock_screen.reset()
+        self.window_lock.lock()
 
     def unlock(self) -> None:
-        self.outer.setCurrentWidget(self.stack)
-        for action in self._enabled_before_lock:
-            action.setEnabled(True)
-        self._enabled_before_lock = []
-        self.menuBar().setEnabled(True)
-        self.status.show()
-        self.idle.resume()
+        self.window_lock.unlock()
+
+    def _keep_draft(self) -> None:
+        """Before locking: the editor's unsaved work stays open and is kept as a draft too."""
+        if self.stack.currentWidget() is self.editor:
+            self.editor.autosave()
 
     # ---- closing: the day's work backed up first, with progress -----------------------------
 

@@ -11,6 +11,7 @@ from app.office.setup import office
 from app.permissions import can
 from ui import office_jobs
 from ui.context import AppContext
+from ui.lock_screen import WindowLock
 from ui.main_window import window_settings
 from ui.office_consolidation import ConsolidationPage
 from ui.office_intake import IntakePage
@@ -21,6 +22,7 @@ from ui.office_signers import SignersPage
 class OfficeWindow(QMainWindow):
     reopen_requested = Signal(str)
     restart_requested = Signal()
+    sign_out_requested = Signal()
 
     def __init__(self, context: AppContext) -> None:
         super().__init__()
@@ -41,7 +43,9 @@ class OfficeWindow(QMainWindow):
         ):
             self.tabs.addTab(page, context.tr(key))
         self.tabs.currentChanged.connect(lambda _i: self._refresh_current())
-        self.setCentralWidget(self.tabs)
+        # Locked after inactivity like the commune's window (issue #6).
+        self.window_lock = WindowLock(self, context, self.tabs)
+        self.window_lock.screen.sign_out_requested.connect(self.sign_out_requested.emit)
         status = QStatusBar()
         status.addPermanentWidget(
             QLabel(
@@ -100,6 +104,7 @@ class OfficeWindow(QMainWindow):
         data = self.menu(t("ui.menu.data"))  # the office's accounts (issue #6)
         self.users_action = self._add(data, "ui.data.users", self._manage_users)
         self.users_action.setEnabled(can(self.context.actor, "users.manage"))
+        self._add(data, "ui.data.sign_out", self.sign_out_requested.emit)
         help_menu = self.menu(t("ui.menu.help"))
         self._add(help_menu, "ui.menu.about", self._about)
         self.context.runner.busy_changed.connect(self.runner_busy)  # dropped with the window
@@ -138,6 +143,7 @@ class OfficeWindow(QMainWindow):
         self.context.drafts.discard(key)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.window_lock.idle.stop()
         if self.context.runner.busy:
             self.context.runner.wait()
         window_settings().setValue("office/geometry", self.saveGeometry())

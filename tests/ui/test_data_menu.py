@@ -237,3 +237,21 @@ def test_the_data_menu_shows_what_the_role_may_not_do_greyed(main_window: MainWi
     assert "Sao lưu ngay" in texts and "Xóa dữ liệu cá nhân của hộ…" in texts
     assert main_window.backup_action.isEnabled()  # the tester is an officer
     assert not main_window.users_action.isEnabled() and not main_window.rekey_action.isEnabled()
+
+
+def test_signing_out_from_the_lock_screen_asks_for_an_account_again(
+    qtbot: QtBot, commune_file: Path
+) -> None:
+    prompts = ScriptedPrompts()
+    root = started(commune_file, prompts, "officer1")
+    try:
+        window = root.window
+        assert isinstance(window, MainWindow)
+        window.lock()
+        prompts.answer(("reviewer1", TEST_PASSWORD))
+        window.lock_screen.sign_out_button.click()
+        assert root.window is not window and root.context is not None
+        assert root.context.actor.username == "reviewer1"
+        assert [k for k, _ in prompts.asked].count("sign_in") == 2
+    finally:
+        root.shutdown()

@@ -292,6 +292,12 @@ def test_a_new_database_becomes_an_office_from_the_first_start(
         assert "Sở Nông nghiệp và Môi trường tỉnh Đắk Lắk" in window.windowTitle()
         assert window.office.province_name == "Tỉnh Đắk Lắk"
         assert window.users_action.isEnabled()  # the administrator adds the office's officers
+        lock = window.window_lock  # the office's window locks after inactivity too
+        lock.lock()
+        assert lock.locked and not window.tabs.isVisible() and not window.users_action.isEnabled()
+        lock.screen.password.setText(TEST_PASSWORD)
+        lock.screen.unlock_button.click()
+        assert not lock.locked and window.users_action.isEnabled()
     finally:
         state.close_database()
         db.dispose()
