@@ -4,8 +4,6 @@ locked out after repeated failures, with the reason shown). WindowLock fits it t
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -88,18 +86,16 @@ class LockScreen(QWidget):
 class WindowLock(QObject):
     """Puts a window's content and a LockScreen in one stack, watches for inactivity
     (ui/idle_guard.py) and locks: the content hidden, every action of the window disabled (no
-    shortcut opens a dialog over the lock), the status bar hidden. `before_lock` lets the
-    window keep unsaved work (the commune window saves the editor's draft)."""
+    shortcut opens a dialog over the lock), the status bar hidden. `locking` is emitted first,
+    so the window can keep unsaved work (the commune window saves the editor's draft).
 
-    def __init__(
-        self,
-        window: QMainWindow,
-        context: AppContext,
-        content: QWidget,
-        before_lock: Callable[[], None] | None = None,
-    ) -> None:
+    It keeps no Python reference to its window (only Qt's parent link): a reference cycle
+    would keep a deleted window's wrapper alive."""
+
+    locking = Signal()
+
+    def __init__(self, window: QMainWindow, context: AppContext, content: QWidget) -> None:
         super().__init__(window)
-        self.window, self.before_lock = window, before_lock
         self.screen = LockScreen(context)
         self.screen.unlocked.connect(self.unlock)
         self.outer = QStackedWidget()
@@ -107,10 +103,15 @@ class WindowLock(QObject):
         self.outer.addWidget(self.screen)
         window.setCentralWidget(self.outer)
         self.idle = IdleGuard(
-            context.settings.lock_after_minutes, lambda: context.runner.busy, parent=window
+            context.settings.lock_after_minutes, lambda: context.runner.busy, parent=self
         )
         self.idle.lock_due.connect(self.lock)
         self._enabled: list[QAction] = []
+
+    def _window(self) -> QMainWindow:
+        window = self.parent()
+        assert isinstance(window, QMainWindow)
+        return window
 
     @property
     def locked(self) -> bool:
@@ -119,21 +120,22 @@ class WindowLock(QObject):
     def lock(self) -> None:
         if self.locked:
             return
-        if self.before_lock is not None:
-            self.before_lock()
+        self.locking.emit()
+        window = self._window()
         self.outer.setCurrentWidget(self.screen)
-        self._enabled = [a for a in self.window.findChildren(QAction) if a.isEnabled()]
+        self._enabled = [a for a in window.findChildren(QAction) if a.isEnabled()]
         for action in self._enabled:
             action.setEnabled(False)
-        self.window.menuBar().setEnabled(False)
-        self.window.statusBar().hide()
+        window.menuBar().setEnabled(False)
+        window.statusBar().hide()
         self.screen.reset()
 
     def unlock(self) -> None:
+        window = self._window()
         self.outer.setCurrentWidget(self.outer.widget(0))
         for action in self._enabled:
             action.setEnabled(True)
         self._enabled = []
-        self.window.menuBar().setEnabled(True)
-        self.window.statusBar().show()
+        window.menuBar().setEnabled(True)
+        window.statusBar().show()
         self.idle.resume()

@@ -59,7 +59,8 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.tabs)
         self.stack.addWidget(self.editor)
         # The lock screen replaces everything while the user is away (issue #6).
-        self.window_lock = WindowLock(self, context, self.stack, self._keep_draft)
+        self.window_lock = WindowLock(self, context, self.stack)
+        self.window_lock.locking.connect(self._keep_draft)
         self.lock_screen, self.idle = self.window_lock.screen, self.window_lock.idle
         self.lock_screen.sign_out_requested.connect(self.sign_out_requested.emit)
         self._released = False  # the data let go (backed up): the window may close
