@@ -18,7 +18,7 @@ from tests.builders import ASKED, household
 from tests.conftest import OFFICER
 from tests.pending_builders import add_pending_households
 from tests.ui.driving import press, type_text
-from tests.ui.test_journey import fill_member, shortcut
+from tests.ui.test_journey import fill_member, fill_phieu_b, shortcut
 from ui.context import AppContext
 from ui.main_window import MainWindow
 
@@ -73,15 +73,8 @@ def test_a_pending_household_is_found_in_the_list_and_surveyed(
 
     # The survey: the head's answers and Phiếu B, then Ctrl+S.
     fill_member(editor, 0, health_insurance=True, employment="self_employed", education="primary")
+    fill_phieu_b(qtbot, editor, "1.200.000", "30")
     b = editor.phieu_b
-    qtbot.keyClicks(b.income, "1.200.000")
-    qtbot.keyClicks(b.floor_area, "30")
-    for combo in b.durable.values():
-        combo.set_value(True)
-    b.water.set_value("piped")
-    b.latrine.set_value("septic")
-    b.phone.set_value(True)
-    b.internet.set_value(True)
     b.devices["tv"].setChecked(True)
     b.survey.causes["no_capital"].setChecked(True)
     editor.header.declared.clear()  # the list's size was the household's 4; one is named
@@ -131,15 +124,8 @@ def test_an_unfinished_survey_comes_back_as_a_draft_and_still_completes_the_entr
     assert editor.header.code.isReadOnly() and editor.dirty
     assert editor.title.text().startswith("Khảo sát hộ DS-02 — H'Hen Byă")
     fill_member(editor, 0, health_insurance=True, employment="self_employed", education="primary")
+    fill_phieu_b(qtbot, editor, "900.000", "20", internet=False)
     b = editor.phieu_b
-    qtbot.keyClicks(b.income, "900.000")
-    qtbot.keyClicks(b.floor_area, "20")
-    for combo in b.durable.values():
-        combo.set_value(True)
-    b.water.set_value("piped")
-    b.latrine.set_value("septic")
-    b.phone.set_value(True)
-    b.internet.set_value(False)
     b.survey.causes["no_land"].setChecked(True)
     editor.form["declared_size"] = ""
     editor.save()
