@@ -19,12 +19,12 @@ from openpyxl.workbook import Workbook
 from app.office.consolidation import ConsolidatedSource
 from app.reports.pdf import (
     BOLD,
-    FOOTER_BAND,
-    HEADER_BAND,
+    CONTENT_BOTTOM,
     MARGIN,
     REGULAR,
     PageCanvas,
     PagePainter,
+    content_top,
     title_block,
     width_of,
 )
@@ -79,9 +79,8 @@ def chart_pages(source: ConsolidatedSource, page_height: float) -> list[PagePain
     end, step = _scale(max(b.poor + b.near_poor for b in all_bars))
     # The bars run from below the title (and, on the first page, the document's heading) and
     # the legend down to the axis labels above the footer band.
-    # Same bands as PageCanvas.content_top/content_bottom, plus room for the axis labels.
-    bottom = MARGIN + FOOTER_BAND - 14 + AXIS_LABELS
-    top = page_height - MARGIN - HEADER_BAND + 14
+    bottom = CONTENT_BOTTOM + AXIS_LABELS
+    top = content_top(page_height)
     first = max(5, int((top - FIRST_HEADING - 36 - bottom) // PITCH))
     later = max(5, int((top - 14 - 36 - bottom) // PITCH))
     pages = [all_bars[:first]]

@@ -105,6 +105,14 @@ class Stamp:
         return f"RASOAT-{self.kind}:1:{self.fingerprint}"
 
 
+def content_top(page_height: float) -> float:
+    """The highest y content may use on a page: below the running header."""
+    return page_height - MARGIN - HEADER_BAND + 14
+
+
+CONTENT_BOTTOM = MARGIN + FOOTER_BAND - 14  # the lowest y: above page number, fingerprint, QR
+
+
 class PageCanvas:
     """A canvas with the running header, footer and the QR code drawn once as a form."""
 
@@ -187,11 +195,11 @@ class PageCanvas:
 
     @property
     def content_top(self) -> float:
-        return self.pagesize[1] - MARGIN - HEADER_BAND + 14
+        return content_top(self.pagesize[1])
 
     @property
     def content_bottom(self) -> float:
-        return MARGIN + FOOTER_BAND - 14
+        return CONTENT_BOTTOM
 
     def save(self) -> None:
         self.c.save()
