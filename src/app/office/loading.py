@@ -17,7 +17,9 @@ PostgreSQL), a few statements per table, never one ORM object per household.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, delete, insert, select, update
@@ -101,29 +103,36 @@ class LoadPlan:
     households: tuple[PlannedHousehold, ...]
 
 
+# The households columns of a household_values() dict, as one tuple.
+_fact_columns = itemgetter(*HOUSEHOLD_FACT_COLUMNS)
+
+
 def make_plan(data: PackageData) -> LoadPlan:
     """The rows of a package, with the report features of each household computed with the
-    package's own pack and reference date for the class the reports count."""
+    package's own pack and reference date for the class the reports count.
+
+    Members become plain tuples (a NamedTuple is sent between processes as a call of its class)
+    and the short texts that repeat across households are shared strings, which the plan's
+    pickle stores once (see app/exchange/fast.py)."""
     maker = FeatureMaker(data.pack, data.round.reference_date)
     villages: dict[str, str] = {}
     planned = []
     for h, s in zip(data.households, data.stated, strict=True):
         villages.setdefault(h.village, h.area)
-        values = household_values(h)
         survey = data.survey.get(h.id, NO_ANSWERS)
         f = maker.of(h, s.official, s.deprived, survey.causes)
         planned.append(
             PlannedHousehold(
                 h.id,
                 h.village,
-                tuple(values[c] for c in HOUSEHOLD_FACT_COLUMNS),
-                tuple(tuple(m) for m in h.members),
+                _fact_columns(household_values(h)),
+                tuple(map(tuple, h.members)),
                 (
-                    s.step,
+                    sys.intern(s.step),
                     s.final,
-                    s.cls,
-                    s.decided,
-                    ",".join(s.deprived),
+                    _shared(s.cls),
+                    _shared(s.decided),
+                    sys.intern(",".join(s.deprived)),
                     len(s.deprived),
                     _income_basis(h, s),
                     h.income_per_capita_month,
@@ -143,6 +152,10 @@ def make_plan(data: PackageData) -> LoadPlan:
             )
         )
     return LoadPlan(data.commune, data.round, tuple(villages.items()), tuple(planned))
+
+
+def _shared(text: str | None) -> str | None:
+    return None if text is None else sys.intern(text)
 
 
 @dataclass(frozen=True)

@@ -190,3 +190,24 @@ def test_package_data_is_exactly_what_rasoat_export_writes(built: Built, package
     finally:
         db.dispose()
     assert json.loads(members(package)[DATA]) == expected
+
+
+def test_pdf_signatures_are_judged_by_the_trust_store_given_each_time(built: Built) -> None:
+    """pyHanko's index of trusted certificates is built once per set of anchors and reused
+    (app/package/pdf_verify.py): a PDF is trusted under the anchors that hold its signer's
+    root, and untrusted under others, whatever was checked before."""
+    from app.keys import issue_pair
+    from app.package.pdf_verify import check_pdf_signature
+
+    files = members(built.result.path)
+    pdf = next(data for name, data in files.items() if name.endswith(".pdf"))
+    signer = verify_package(built.result.path, built.trust).signer
+    assert signer is not None
+    _, stranger, stranger_root = issue_pair("Người lạ", "Không rõ", key_size=2048)
+    strangers = TrustStore((stranger, stranger_root))
+    both = TrustStore((stranger_root, built.root))
+    for _ in range(2):
+        assert check_pdf_signature(pdf, signer, built.trust) == ""
+        assert check_pdf_signature(pdf, signer, strangers) == "untrusted"
+        assert check_pdf_signature(pdf, signer, TrustStore()) == "untrusted"
+        assert check_pdf_signature(pdf, signer, both) == ""
