@@ -41,25 +41,53 @@ def bad_char(text: str) -> str | None:
     return f"U+{ord(found.group()):04X}" if found else None
 
 
+def _already_nfc(text: str) -> bool:
+    """True when nfc() would give `text` back unchanged and it holds no unprintable character:
+    almost every name, found without copying it."""
+    return (
+        "  " not in text
+        and text == text.strip()
+        and text.isprintable()  # no tab, line break or other space to turn into one
+        and (text.isascii() or unicodedata.is_normalized("NFC", text))
+    )
+
+
 def nfc(text: str) -> str:
     """Normalise typed or imported text: NFC, single spaces, no surrounding blanks.
 
     Decomposed (NFD) Vietnamese prints with misplaced marks in PDFs and compares unequal, so every
     string is stored in NFC.
     """
-    if (
-        "  " not in text
-        and text == text.strip()
-        and text.isprintable()  # no tab, line break or other space to turn into one
-        and (text.isascii() or unicodedata.is_normalized("NFC", text))
-    ):
-        return text  # almost every name: nothing to change, found without copying it
+    if _already_nfc(text):
+        return text
     return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
 
 
+def nfc_clean(text: str) -> str | None:
+    """nfc(text), or None when the result holds a character no stored text may hold (bad_char):
+    both checks at once, which a reader of 100,000 names a second can feel."""
+    if _already_nfc(text):
+        return text  # printable, so nothing forbidden either
+    clean = nfc(text)
+    return clean if bad_char(clean) is None else None
+
+
+@lru_cache(maxsize=1 << 16)  # a province's names are made of a few thousand syllables
+def _fold_word(word: str) -> str:
+    return unicodedata.normalize("NFC", word).translate(_FOLD).lower()
+
+
 def fold(text: str) -> str:
-    """An accent- and case-insensitive key: "Nguyễn Văn Hùng" -> "nguyen van hung"."""
-    folded = unicodedata.normalize("NFC", text).translate(_FOLD).lower()
+    """An accent- and case-insensitive key: "Nguyễn Văn Hùng" -> "nguyen van hung".
+
+    Word by word, each folded once and remembered: translating every character of every name
+    was the slow part of writing 5,000 households' search keys. The same result as folding the
+    whole text, since neither NFC nor lower() joins anything across a space."""
+    if text.isascii():
+        folded = text.lower()  # NFC and the table change no ASCII character
+    else:
+        words = text.split(" ")
+        folded = " ".join([w.lower() if w.isascii() else _fold_word(w) for w in words])
     if "  " in folded or not folded.isprintable() or folded != folded.strip():
         folded = _SPACES.sub(" ", folded).strip()
     return folded

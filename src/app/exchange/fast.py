@@ -14,7 +14,7 @@ from typing import Any
 
 from app import facts as F
 from app.facts import HouseholdFacts, MemberFacts
-from app.textnorm import bad_char, is_digits, iso_date, nfc
+from app.textnorm import is_digits, iso_date, nfc_clean
 
 
 def _codes(*codes: str | None) -> dict[Any, Any]:
@@ -57,10 +57,12 @@ def _text(value: Any, limit: int, optional: bool = False) -> Any:
         return None
     if type(value) is not str:
         return False
-    clean = nfc(value)
+    clean = nfc_clean(value)
+    if clean is None:  # a character no stored text may hold
+        return False
     if not clean:
         return None if optional else False
-    return clean if len(clean) <= limit and bad_char(clean) is None else False
+    return clean if len(clean) <= limit else False
 
 
 def _birth(value: Any) -> tuple[str, bool] | None:
