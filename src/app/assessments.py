@@ -6,7 +6,7 @@ household and classifying a whole round both go through it.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -291,9 +291,10 @@ def _classify_round(
             )
         ).all()
     )
-    summary = ClassifyAllSummary(total=total)
     updates: list[tuple[Any, ...]] = []
     inserts: list[tuple[Any, ...]] = []
+    classes: list[str] = []
+    with_errors = with_unconfirmed = 0
     ticker = Ticker(total, progress, cancelled)
     now, username = date_param(conn, utcnow()), actor.username
     reference = date_param(conn, review_round.reference_date)
@@ -305,10 +306,16 @@ def _classify_round(
         survey = answers.get(household_id, NO_ANSWERS)
         if survey is not NO_ANSWERS:
             problems += code_problems(survey)
-        errors = sum(p.severity == ERROR for p in problems)
-        c = None if errors else classify(facts, False)
-        if c is not None and c.cls in REVIEWED:
-            problems += class_problems(survey, c.cls)
+        # Most households have no problem at all: their counts are all zero.
+        errors = sum(p.severity == ERROR for p in problems) if problems else 0
+        if errors:
+            c = None
+            with_errors += 1
+        else:
+            c = classify(facts, False)
+            classes.append(c.cls)
+            if c.cls in REVIEWED:
+                problems += class_problems(survey, c.cls)
         warnings = unconfirmed = 0
         if len(problems) > errors:
             done = confirmed.get(household_id, ())
@@ -316,13 +323,11 @@ def _classify_round(
                 if p.severity != ERROR:
                     warnings += 1
                     unconfirmed += (p.code, p.path) not in done
+            with_unconfirmed += unconfirmed > 0
         values = result_values(c, errors, warnings, unconfirmed, version, now, username, reference)
-        if c is not None:
-            summary.by_class[c.cls] += 1
-        summary.with_errors += errors > 0
-        summary.with_unconfirmed_warnings += unconfirmed > 0
-        if household_id in existing:
-            updates.append((*values, existing[household_id]))
+        assessment_id = existing.get(household_id)
+        if assessment_id is not None:
+            updates.append((*values, assessment_id))
         else:
             inserts.append((review_round.id, household_id, "none", False, *values))
         ticker.tick(n)
@@ -334,6 +339,9 @@ def _classify_round(
         ("round_id", "household_id", "step", "final", *RESULT_COLUMNS),
         inserts,
         dates_ready=True,
+    )
+    summary = ClassifyAllSummary(
+        total, defaultdict(int, Counter(classes)), with_errors, with_unconfirmed
     )
     audit.record(
         conn,

@@ -8,17 +8,20 @@ households then costs only the checks themselves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from app.ages import AgeClock
 from app.errors import RaSoatError
 from app.facts import HouseholdFacts
+from app.housing_pass import HOUSING_RULES, HousingPass
 from app.indicators import RULES, Check, Finding
 from app.member_pass import MEMBER_RULES, MemberPass
-from app.standards import StandardPack
+from app.standards import Indicator, StandardPack
 
 CLASSES = ("poor", "near_poor", "average", "not_poor")
+T = TypeVar("T")
 
 
 class Classification(NamedTuple):
@@ -67,32 +70,40 @@ class Classifier:
             (ind.id, RULES[ind.rule](ind, pack, self.clock)) for ind in pack.indicators
         )
         self.cutoff = int(pack.deprivation_cutoff.value)
-        rules = [i.rule for i in pack.indicators]
-        # The one-pass evaluation handles each member rule once; a pack that used a member rule
-        # twice would fall back to the per-rule checks.
-        fusable = [i for i in pack.indicators if i.rule in MEMBER_RULES]
-        self.member_pass = (
-            MemberPass(fusable, pack, self.clock)
-            if len({i.rule for i in fusable}) == len(fusable)
-            else None
+        ids = [i.id for i in pack.indicators]
+        assert len(set(ids)) == len(ids), "indicator ids must be unique"
+        # The fast path answers with a bit mask (bit n: the pack's n-th indicator).
+        bits = {indicator_id: 1 << n for n, indicator_id in enumerate(ids)}
+        self.member_pass = _fused(
+            pack, MEMBER_RULES, lambda found: MemberPass(found, pack, self.clock, bits)
         )
-        self.household_checks = tuple(
-            (ind.id, check)
+        self.housing_pass = _fused(pack, HOUSING_RULES, lambda found: HousingPass(found, bits))
+        fused = (MEMBER_RULES if self.member_pass else frozenset()) | (
+            HOUSING_RULES if self.housing_pass else frozenset()
+        )
+        # Whatever no pass covers (a rule used twice by a pack) runs its own check.
+        self.other_checks = tuple(
+            (bits[ind.id], check)
             for ind, (_, check) in zip(pack.indicators, self.checks, strict=True)
-            if self.member_pass is None or ind.rule not in MEMBER_RULES
+            if ind.rule not in fused
         )
-        self.order = {ind.id: n for n, ind in enumerate(pack.indicators)}
-        assert len(rules) == len(self.order), "indicator ids must be unique"
+        self._ids = tuple(ids)
+        self._by_mask: dict[int, tuple[str, ...]] = {0: ()}
 
     def deprived_only(self, h: HouseholdFacts) -> tuple[str, ...]:
         """The deprived indicators, in pack order, without saying who or why (the fast path)."""
-        found = self.member_pass.deprived(h.members) if self.member_pass else set()
-        for indicator_id, check in self.household_checks:
+        found = self.member_pass.mask(h.members) if self.member_pass else 0
+        if self.housing_pass:
+            found |= self.housing_pass.mask(h)
+        for bit, check in self.other_checks:
             if check(h):
-                found.add(indicator_id)
-        if not found:
-            return ()
-        return tuple(sorted(found, key=self.order.__getitem__))
+                found |= bit
+        deprived = self._by_mask.get(found)
+        if deprived is None:
+            # At most 2^12 combinations, and a commune meets a few dozen of them.
+            deprived = tuple(i for n, i in enumerate(self._ids) if found >> n & 1)
+            self._by_mask[found] = deprived
+        return deprived
 
     def deprivations(self, h: HouseholdFacts) -> tuple[tuple[str, ...], tuple[Finding, ...]]:
         deprived: list[str] = []
@@ -155,6 +166,15 @@ class Classifier:
             line_used=line,
             average_upper_used=upper,
         )
+
+
+def _fused(
+    pack: StandardPack, rules: frozenset[str], build: Callable[[list[Indicator]], T]
+) -> T | None:
+    """A one-pass evaluation of the pack's indicators whose rule is in `rules`, or None when the
+    pack uses one of those rules twice (then each indicator runs its own check)."""
+    found = [i for i in pack.indicators if i.rule in rules]
+    return build(found) if len({i.rule for i in found}) == len(found) else None
 
 
 def classify(h: HouseholdFacts, classifier: Classifier) -> Classification:

@@ -145,6 +145,9 @@ _MEMBER_SQL = (
     "ORDER BY m.household_id, m.position"
 )
 _B = (False, True)
+_NB = {None: None, 0: False, 1: True}  # a nullable boolean column
+# Builds a NamedTuple from values in field order without its Python-level __new__ (bulk paths).
+_new = tuple.__new__
 
 
 def _driver_rows(conn: Connection, sql: str, commune_id: int) -> list[tuple[Any, ...]]:
@@ -159,25 +162,29 @@ def _driver_rows(conn: Connection, sql: str, commune_id: int) -> list[tuple[Any,
 
 
 def facts_from_row(h: Sequence[Any], members: tuple[MemberFacts, ...]) -> HouseholdFacts:
-    return HouseholdFacts(
-        h[1],
-        h[2],
-        h[3],
-        members,
-        h[8],
-        _B[h[9]],
-        _B[h[10]],
-        _B[h[11]],
-        h[12],
-        h[13],
-        _B[h[14]],
-        _B[h[15]],
-        devices_tuple(h[16]),
-        h[4],
-        _B[h[5]],
-        h[6],
-        h[7],
-        h[17],
+    """The household's facts from a row of _HOUSEHOLD_SQL (values in HouseholdFacts order)."""
+    return _new(
+        HouseholdFacts,
+        (
+            h[1],
+            h[2],
+            h[3],
+            members,
+            h[8],
+            _B[h[9]],
+            _B[h[10]],
+            _B[h[11]],
+            h[12],
+            h[13],
+            _B[h[14]],
+            _B[h[15]],
+            tuple(h[16].split(",")) if h[16] else (),
+            h[4],
+            _B[h[5]],
+            h[6],
+            h[7],
+            h[17],
+        ),
     )
 
 
@@ -191,28 +198,32 @@ def iter_commune_households(
     """
     households = _driver_rows(conn, _HOUSEHOLD_SQL, commune_id)
     members: dict[int, list[MemberFacts]] = {}
-    build, b = MemberFacts, _B
+    # tuple.__new__ skips NamedTuple's Python-level __new__: this loop runs once per person of
+    # the commune. The values are in MemberFacts field order.
+    new, build, b, nb = _new, MemberFacts, _B, _NB
     for r in _driver_rows(conn, _MEMBER_SQL, commune_id):
         own = members.get(r[0])
         if own is None:
             own = members[r[0]] = []
-        # Positional and inline: this loop runs once per person of the commune.
         own.append(
-            build(
-                r[1],
-                r[2],
-                r[3],
-                r[4],
-                b[r[5]],
-                b[r[6]],
-                r[7],
-                r[8],
-                r[9],
-                r[10],
-                r[11],
-                None if r[12] is None else b[r[12]],
-                None if r[13] is None else b[r[13]],
-                None if r[14] is None else b[r[14]],
+            new(
+                build,
+                (
+                    r[1],
+                    r[2],
+                    r[3],
+                    r[4],
+                    b[r[5]],
+                    b[r[6]],
+                    r[7],
+                    r[8],
+                    r[9],
+                    r[10],
+                    r[11],
+                    nb[r[12]],
+                    nb[r[13]],
+                    nb[r[14]],
+                ),
             )
         )
     empty: list[MemberFacts] = []

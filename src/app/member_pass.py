@@ -9,7 +9,7 @@ tests (tests/app/test_member_pass.py) check that both always agree.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from app.ages import AgeClock
 from app.facts import SEXES, MemberFacts
@@ -28,14 +28,24 @@ MEMBER_RULES = frozenset(
 
 
 class MemberPass:
+    """`indicators`: the pack's member-based indicators, each rule at most once; `bits`: indicator
+    id → its bit in the mask the classifier uses."""
+
     def __init__(
-        self, indicators: Sequence[Indicator], pack: StandardPack, clock: AgeClock
+        self,
+        indicators: Sequence[Indicator],
+        pack: StandardPack,
+        clock: AgeClock,
+        bits: Mapping[str, int],
     ) -> None:
         by_rule = {i.rule: i for i in indicators}
         year = clock.reference_date.year
         self.retired = {s: clock.month_cutoff(pack.retirement_months(s, year)) for s in SEXES}
         self.adult = clock.year_cutoff(pack.working_age_min.value)
-        self.ids = {rule: (by_rule[rule].id if rule in by_rule else None) for rule in MEMBER_RULES}
+        # An indicator the pack does not have contributes no bit.
+        self.bits = {
+            rule: (bits[by_rule[rule].id] if rule in by_rule else 0) for rule in MEMBER_RULES
+        }
         self.unemployed: frozenset[str] = frozenset()
         if "employment" in by_rule:
             bad = {"unemployed"}
@@ -74,9 +84,8 @@ class MemberPass:
         self.school_from = clock.year_cutoff(school.param("from_age")) if school else ""
         self.school_below = clock.year_cutoff(school.param("below_age")) if school else "9999"
 
-    def deprived(self, members: Sequence[MemberFacts]) -> set[str]:
-        """Ids of the member-based indicators this roster is deprived in."""
-        ids = self.ids
+    def mask(self, members: Sequence[MemberFacts]) -> int:
+        """The bits of the member-based indicators this roster is deprived in."""
         retired, adult, unemployed = self.retired, self.adult, self.unemployed
         dep_child, dep_old, dep_disabled = self.dep_child, self.dep_old, self.dep_disabled
         nutrition_child, insured_from = self.nutrition_child, self.insured_from
@@ -103,16 +112,18 @@ class MemberPass:
                     if too_old < b <= old_enough and m.education not in accepted:
                         education = True
                         break
-        found: set[str] = set()
-        for rule, hit in (
-            ("employment", employment),
-            ("nutrition", nutrition),
-            ("health_insurance", insurance),
-            ("adult_education", education),
-            ("child_schooling", schooling),
-            ("dependants", bool(members) and dependants > self.dep_share * len(members)),
-        ):
-            indicator_id = ids[rule]
-            if hit and indicator_id is not None:
-                found.add(indicator_id)
+        bits = self.bits
+        found = 0
+        if employment:
+            found |= bits["employment"]
+        if nutrition:
+            found |= bits["nutrition"]
+        if insurance:
+            found |= bits["health_insurance"]
+        if education:
+            found |= bits["adult_education"]
+        if schooling:
+            found |= bits["child_schooling"]
+        if members and dependants > self.dep_share * len(members):
+            found |= bits["dependants"]
         return found

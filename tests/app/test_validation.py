@@ -6,9 +6,12 @@ from datetime import date
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from app.ages import AgeClock
+from app.facts import MemberFacts
 from app.standards import get_pack
-from app.validation import ERROR, WARNING, Problem, Validator
+from app.validation import ERROR, MAX_AGE, REQUIRED_BY_AGE, WARNING, Problem, Validator
 from tests.builders import REFERENCE_DATE, born, household, member, with_members
 from tests.strategies import households
 
@@ -244,3 +247,30 @@ def test_inline_shortcut_never_hides_a_problem(h: object) -> None:
     fast = {(p.code, p.path) for p in VALIDATOR.household(h)}  # type: ignore[arg-type]
     member_level = {p for p in fast if p[1].startswith("members[") and p[0] != "id_number_repeated"}
     assert member_level | {p for p in fast if p[0] == "head_count"} == careful
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    reference=st.sampled_from([date(2024, 2, 29), date(2026, 11, 15), date(2025, 1, 1)])
+    | st.dates(date(2000, 1, 1), date(2030, 12, 31)),
+    birth=st.dates(date(1880, 1, 1), date(2031, 12, 31)),
+)
+def test_ages_and_required_fields_as_the_age_clock_counts_them(
+    reference: date, birth: date
+) -> None:
+    """The validator counts ages against precomputed cut-offs; AgeClock is the definition."""
+    validator = Validator(VALIDATOR.pack, reference, today=date(2031, 12, 31))
+    clock = AgeClock(reference)
+    status, age, required = validator._birth(birth.isoformat())
+    assert age == clock.age(birth.isoformat())
+    fields = {MemberFacts._fields[p] for p in required}
+    expected = {
+        name
+        for name, low, high in REQUIRED_BY_AGE
+        if clock.at_least(birth.isoformat(), low)
+        and (high is None or not clock.at_least(birth.isoformat(), high))
+    }
+    assert fields == expected
+    assert status == (
+        "too_old" if age > MAX_AGE else "after_reference" if birth > reference else "ok"
+    )
