@@ -10,9 +10,11 @@ the job then raises JobCancelled before writing and its transaction rolls back.
 
 from __future__ import annotations
 
+import itertools
 import sys
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
@@ -30,25 +32,49 @@ Task = Callable[[Progress, IsCancelled], Any]
 SessionTask = Callable[[Session, Progress, IsCancelled], Any]
 
 
-class _Signals(QObject):
-    progress = Signal(int, int)
-    done = Signal(object)
-    failed = Signal(object)
+@dataclass
+class _Job:
+    """What the GUI thread needs when a job reports back."""
+
+    on_done: Callable[[Any], None]
+    on_error: Callable[[RaSoatError], None] | None
+    parent: QWidget | None
+    dialog: QProgressDialog | None
 
 
 class _Runnable(QRunnable):
-    def __init__(self, task: Task, signals: _Signals, cancel: threading.Event) -> None:
+    """Runs one task on the worker thread and reports through the runner's signals.
+
+    It holds no Qt object of its own: a per-job QObject created on the GUI thread could be freed
+    on the worker thread when the pool deletes the runnable, racing with its queued signals
+    (the rare crashes seen under load). The runner lives as long as its window.
+    """
+
+    def __init__(self, job: int, task: Task, runner: JobRunner, cancel: threading.Event) -> None:
         super().__init__()
-        self.task, self.signals, self.cancel = task, signals, cancel
+        self.job, self.task, self.runner, self.cancel = job, task, runner, cancel
         self.setAutoDelete(True)
 
     def run(self) -> None:
+        job, runner = self.job, self.runner
+
+        def progress(done: int, total: int) -> None:
+            runner.progressed.emit(job, done, total)
+
         try:
-            result = self.task(self.signals.progress.emit, self.cancel.is_set)
+            result = self.task(progress, self.cancel.is_set)
         except Exception as exc:  # handed to the GUI thread: no exception dies silently
-            self.signals.failed.emit(exc)
+            runner.failed.emit(job, exc)
         else:
-            self.signals.done.emit(result)
+            runner.succeeded.emit(job, result)
+        finally:
+            # Let go of the task (and what its closure holds) here, not whenever the pool
+            # deletes this runnable.
+            self.task = _finished
+
+
+def _finished(progress: Progress, cancelled: IsCancelled) -> None:
+    raise AssertionError("a runnable runs once")
 
 
 class JobRunner(QObject):
@@ -56,6 +82,10 @@ class JobRunner(QObject):
 
     busy_changed = Signal(bool)
     job_finished = Signal()
+    # From the worker thread, delivered on the GUI thread (queued): job number and payload.
+    progressed = Signal(int, int, int)
+    succeeded = Signal(int, object)
+    failed = Signal(int, object)
 
     def __init__(
         self, db: Database, lang: str, prompts: Prompts, parent: QObject | None = None
@@ -66,12 +96,16 @@ class JobRunner(QObject):
         self.prompts = prompts
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
-        self._pending = 0
-        self._keep: set[_Signals] = set()
+        self._jobs: dict[int, _Job] = {}
+        self._numbers = itertools.count(1)
+        queued = Qt.ConnectionType.QueuedConnection
+        self.progressed.connect(self._on_progress, queued)
+        self.succeeded.connect(self._on_done, queued)
+        self.failed.connect(self._on_failed, queued)
 
     @property
     def busy(self) -> bool:
-        return self._pending > 0
+        return bool(self._jobs)
 
     def run_in_session(
         self,
@@ -83,9 +117,10 @@ class JobRunner(QObject):
         on_error: Callable[[RaSoatError], None] | None = None,
     ) -> None:
         """Run `task(session, progress, cancelled)` in one transaction on the writer lane."""
+        db = self.db
 
         def in_transaction(progress: Progress, cancelled: IsCancelled) -> Any:
-            with self.db.sessions.begin() as session:
+            with db.sessions.begin() as session:
                 return task(session, progress, cancelled)
 
         self.run(in_transaction, on_done, title=title, parent=parent, on_error=on_error)
@@ -101,41 +136,39 @@ class JobRunner(QObject):
     ) -> None:
         """Run `task(progress, cancelled)` on the writer lane; with a `title`, show progress."""
         cancel = threading.Event()
-        signals = _Signals()
-        self._keep.add(signals)
         dialog = self._progress_dialog(title, parent, cancel) if title else None
-        if dialog is not None:
-            signals.progress.connect(lambda done, total: _show(dialog, done, total))
-
-        def finish() -> None:
-            self._keep.discard(signals)
-            if dialog is not None:
-                dialog.reset()
-                dialog.deleteLater()
-            self._pending -= 1
-            if not self._pending:
-                self.busy_changed.emit(False)
-            self.job_finished.emit()
-
-        def done(result: Any) -> None:
-            finish()
-            on_done(result)
-
-        def failed(exc: Exception) -> None:
-            finish()
-            if not isinstance(exc, RaSoatError):  # a bug: the crash dialog (ui/crash_dialog.py)
-                sys.excepthook(type(exc), exc, exc.__traceback__)
-            elif on_error is not None:
-                on_error(exc)
-            else:
-                self._report(exc, parent)
-
-        signals.done.connect(done, Qt.ConnectionType.QueuedConnection)
-        signals.failed.connect(failed, Qt.ConnectionType.QueuedConnection)
-        self._pending += 1
-        if self._pending == 1:
+        number = next(self._numbers)
+        self._jobs[number] = _Job(on_done, on_error, parent, dialog)
+        if len(self._jobs) == 1:
             self.busy_changed.emit(True)
-        self.pool.start(_Runnable(task, signals, cancel))
+        self.pool.start(_Runnable(number, task, self, cancel))
+
+    def _on_progress(self, number: int, done: int, total: int) -> None:
+        job = self._jobs.get(number)
+        if job is not None and job.dialog is not None:
+            _show(job.dialog, done, total)
+
+    def _finish(self, number: int) -> _Job:
+        job = self._jobs.pop(number)
+        if job.dialog is not None:
+            job.dialog.reset()
+            job.dialog.deleteLater()
+        if not self._jobs:
+            self.busy_changed.emit(False)
+        self.job_finished.emit()
+        return job
+
+    def _on_done(self, number: int, result: Any) -> None:
+        self._finish(number).on_done(result)
+
+    def _on_failed(self, number: int, exc: Exception) -> None:
+        job = self._finish(number)
+        if not isinstance(exc, RaSoatError):  # a bug: the crash dialog (ui/crash_dialog.py)
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+        elif job.on_error is not None:
+            job.on_error(exc)
+        else:
+            self._report(exc, job.parent)
 
     def _progress_dialog(
         self, title: str, parent: QWidget | None, cancel: threading.Event
@@ -163,7 +196,7 @@ class JobRunner(QObject):
         if not self.pool.waitForDone(timeout_ms):
             return False
         app = QApplication.instance()
-        while self._pending and app is not None:
+        while self._jobs and app is not None:
             app.processEvents()
         return True
 
