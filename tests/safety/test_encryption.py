@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from app import backups
 from app.cli import main
@@ -15,9 +16,11 @@ from app.communes import VillageSpec, create_commune, only_commune
 from app.errors import DatabaseError
 from app.households import save_household
 from app.storage import needs_passphrase, open_database
+from app.users import bootstrap_administrator, create_user
+from models import AuditEvent
 from models.database import Database
 from tests.builders import REFERENCE_DATE, household, member
-from tests.conftest import OFFICER
+from tests.conftest import ADMIN, OFFICER, TEST_PASSWORD, TESTER
 from tests.dbstate import count, file_state
 
 PASSPHRASE = "Mật khẩu 'xã' Ea Ly \"2026\""  # Vietnamese, quotes: all must survive the key pragma
@@ -177,19 +180,56 @@ def test_cli_demo_without_a_passphrase_says_it_is_not_encrypted(
     assert not needs_passphrase(path)
 
 
+def with_accounts(db: Database) -> None:
+    """The administrator and the officer the CLI signs in as (RASOAT_USER=tester)."""
+    with db.sessions.begin() as session:
+        admin = bootstrap_administrator(session, ADMIN.username, TEST_PASSWORD)
+        create_user(session, admin, TESTER.username, TEST_PASSWORD, TESTER.role)
+
+
+def data_rows(path: Path, passphrase: str | None = None) -> list[object]:
+    """Every table's rows but the trail (and its head in settings) and the accounts, which also
+    note sign-ins and refusals."""
+    return [
+        (table, [r for r in rows if r[0] != "audit.head"] if table == "settings" else rows)
+        for table, rows in file_state(path, passphrase)
+        if table not in ("audit_events", "users")
+    ]
+
+
+def rekeys_recorded(path: Path, passphrase: str) -> list[str]:
+    db = open_database(path, passphrase=passphrase)
+    try:
+        with db.sessions() as session:
+            return list(
+                session.scalars(
+                    select(AuditEvent.actor).where(AuditEvent.action == "database.rekey")
+                )
+            )
+    finally:
+        db.dispose()
+
+
 def test_a_plain_database_and_its_backups_are_encrypted_in_place(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     path = tmp_path / "rasoat.sqlite"
     db = create(path, passphrase=None)
+    with_accounts(db)
     made = backups.backup_database(db)
     db.dispose()
-    before = file_state(path)
+    before = data_rows(path)
     monkeypatch.setenv("RASOAT_PASSPHRASE", PASSPHRASE)
+    # An officer may not: the file stays as it was, plain.
+    code, _, err = run("--db", str(path), "encrypt")
+    assert code == 1 and "quyền" in err
+    assert not needs_passphrase(path) and data_rows(path) == before
+    monkeypatch.setenv("RASOAT_USER", ADMIN.username)
     code, out, err = run("--db", str(path), "encrypt")
     assert code == 0 and "2 tệp" in out, err
     assert leaks(path) == [] and leaks(made.path) == []
-    assert file_state(path, PASSPHRASE) == before
+    assert data_rows(path, PASSPHRASE) == before  # the same rows, encrypted
+    assert rekeys_recorded(path, PASSPHRASE) == [ADMIN.username]
     code, _, err = run("--db", str(path), "encrypt")
     assert code == 1 and "rekey" in err  # already encrypted
 
@@ -199,13 +239,19 @@ def test_changing_the_passphrase_rekeys_the_database_and_its_backups(
 ) -> None:
     path = tmp_path / "rasoat.sqlite"
     db = create(path)
+    with_accounts(db)
     made = backups.backup_database(db)
     db.dispose()
     monkeypatch.setenv("RASOAT_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setenv("RASOAT_NEW_PASSPHRASE", "cụm mới")
+    monkeypatch.setenv("RASOAT_NEW_PASSPHRASE", "cụm mới 2026")
+    code, _, err = run("--db", str(path), "rekey")  # an officer may not
+    assert code == 1 and "quyền" in err
+    assert count(path, "members", PASSPHRASE) == 1
+    monkeypatch.setenv("RASOAT_USER", ADMIN.username)
     code, out, err = run("--db", str(path), "rekey")
     assert code == 0 and "2 tệp" in out, err
-    assert count(path, "members", "cụm mới") == 1 and count(made.path, "members", "cụm mới") == 1
+    assert rekeys_recorded(path, "cụm mới 2026") == [ADMIN.username]
+    assert count(path, "members", "cụm mới 2026") == 1 and count(made.path, "members", "cụm mới 2026") == 1
     with pytest.raises(DatabaseError):
         open_database(path, passphrase=PASSPHRASE)
     monkeypatch.setenv("RASOAT_PASSPHRASE", "sai")

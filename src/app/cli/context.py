@@ -82,6 +82,13 @@ class CliContext:
             self._db = open_database(self.db_target, passphrase=self.passphrase)
         return self._db
 
+    def plain_database(self) -> Database:
+        """The database opened without a passphrase, whatever RASOAT_PASSPHRASE says (for
+        `rasoat encrypt`, where that passphrase is the one the file is about to get)."""
+        if self._db is None:
+            self._db = open_database(self.db_target, passphrase=None)
+        return self._db
+
     def tr(self, key: str, **params: Any) -> str:
         return tr(key, self.lang, **params)
 

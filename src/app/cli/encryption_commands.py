@@ -1,7 +1,9 @@
 """`rasoat encrypt` and `rasoat rekey`: encrypt a plain database, change the passphrase.
 
 Passphrases come from the environment only (RASOAT_PASSPHRASE, and RASOAT_NEW_PASSPHRASE for the
-new one), never from arguments that other users of the machine could read.
+new one), never from arguments that other users of the machine could read. Both commands are the
+administrator's (`database.rekey`), checked in app.encryption.rekey_database as in the GUI, and
+recorded in the audit trail.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from app import encryption
 from app.cli.context import CliContext
 from app.errors import RaSoatError
+from models.sqlite_file import is_encrypted
 
 
 def register(sub: Any) -> None:
@@ -27,17 +30,25 @@ def register(sub: Any) -> None:
 
 
 def encrypt(ctx: CliContext, args: argparse.Namespace) -> int:
-    if ctx.passphrase is None:
+    """Encrypt a plain database with RASOAT_PASSPHRASE, as its administrator."""
+    new = ctx.passphrase
+    if new is None:
         raise RaSoatError("encryption.empty_passphrase")
-    files = encryption.encrypt_database(ctx.db_file, ctx.passphrase)
-    ctx.say("cli.encrypted", db=str(ctx.db_file), files=files)
+    path = ctx.db_file
+    if is_encrypted(path):
+        raise RaSoatError("encryption.already", path=str(path))
+    files = encryption.rekey_database(ctx.plain_database(), ctx.actor, "", new)
+    ctx.say("cli.encrypted", db=str(path), files=files)
     return 0
 
 
 def rekey(ctx: CliContext, args: argparse.Namespace) -> int:
-    new = os.environ.get("RASOAT_NEW_PASSPHRASE") or ""
-    if ctx.passphrase is None:
+    """Change an encrypted database's passphrase (RASOAT_PASSPHRASE → RASOAT_NEW_PASSPHRASE),
+    as its administrator."""
+    old = ctx.passphrase
+    if old is None:
         raise RaSoatError("db.passphrase_required", path=str(ctx.db_file))
-    files = encryption.change_passphrase(ctx.db_file, ctx.passphrase, new)
+    new = os.environ.get("RASOAT_NEW_PASSPHRASE") or ""
+    files = encryption.rekey_database(ctx.database(), ctx.actor, old, new)
     ctx.say("cli.rekeyed", db=str(ctx.db_file), files=files)
     return 0
