@@ -88,6 +88,18 @@ class Classifier:
             if ind.rule not in fused
         )
         self._ids = tuple(ids)
+        # Area → (poverty line, upper bound of the average band), for income and for B1 scores.
+        self._income_lines = {
+            area: (int(fact.value), pack.average_upper[area].value)
+            for area, fact in pack.poverty_line.items()
+        }
+        self._b1_lines = {
+            area: (
+                None if fact.value is None else int(fact.value),
+                pack.b1_average_upper[area].value,
+            )
+            for area, fact in pack.b1_poverty.items()
+        }
         self._by_mask: dict[int, tuple[str, ...]] = {0: ()}
 
     def deprived_only(self, h: HouseholdFacts) -> tuple[str, ...]:
@@ -122,19 +134,14 @@ class Classifier:
         cut-offs. Without either, or with a B1 score and no cut-off, the household cannot be
         classified: the validator reports it, and here it is a known error.
         """
-        pack = self.pack
         if h.income_per_capita_month is not None:
-            return (
-                "income",
-                h.income_per_capita_month,
-                int(pack.poverty_line[h.area].value),
-                pack.average_upper[h.area].value,
-            )
+            line, upper = self._income_lines[h.area]
+            return "income", h.income_per_capita_month, line, upper
         if h.b1_score is not None:
-            line = pack.b1_poverty[h.area].value
-            if line is None:
-                raise RaSoatError("classify.no_b1_cutoff", household=h.id, standard=pack.id)
-            return "b1", h.b1_score, int(line), pack.b1_average_upper[h.area].value
+            b1_line, upper = self._b1_lines[h.area]
+            if b1_line is None:
+                raise RaSoatError("classify.no_b1_cutoff", household=h.id, standard=self.pack.id)
+            return "b1", h.b1_score, b1_line, upper
         raise RaSoatError("classify.no_income", household=h.id)
 
     def classify(self, h: HouseholdFacts, explain: bool = True) -> Classification:
