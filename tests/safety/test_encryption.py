@@ -26,6 +26,7 @@ from tests.dbstate import count, file_state
 PASSPHRASE = "Mật khẩu 'xã' Ea Ly \"2026\""  # Vietnamese, quotes: all must survive the key pragma
 NAME = "Nguyễn Thị Hồng Nhung"
 ID_NUMBER = "066190012345"
+NEW_PASSPHRASE = "cụm mới 2026"
 SECRETS = [NAME.encode("utf-8"), ID_NUMBER.encode("ascii"), b"Nhung"]
 
 
@@ -243,15 +244,18 @@ def test_changing_the_passphrase_rekeys_the_database_and_its_backups(
     made = backups.backup_database(db)
     db.dispose()
     monkeypatch.setenv("RASOAT_PASSPHRASE", PASSPHRASE)
-    monkeypatch.setenv("RASOAT_NEW_PASSPHRASE", "cụm mới 2026")
+    monkeypatch.setenv("RASOAT_NEW_PASSPHRASE", NEW_PASSPHRASE)
     code, _, err = run("--db", str(path), "rekey")  # an officer may not
     assert code == 1 and "quyền" in err
     assert count(path, "members", PASSPHRASE) == 1
     monkeypatch.setenv("RASOAT_USER", ADMIN.username)
     code, out, err = run("--db", str(path), "rekey")
     assert code == 0 and "2 tệp" in out, err
-    assert rekeys_recorded(path, "cụm mới 2026") == [ADMIN.username]
-    assert count(path, "members", "cụm mới 2026") == 1 and count(made.path, "members", "cụm mới 2026") == 1
+    assert rekeys_recorded(path, NEW_PASSPHRASE) == [ADMIN.username]
+    assert (
+        count(path, "members", NEW_PASSPHRASE) == 1
+        and count(made.path, "members", NEW_PASSPHRASE) == 1
+    )
     with pytest.raises(DatabaseError):
         open_database(path, passphrase=PASSPHRASE)
     monkeypatch.setenv("RASOAT_PASSPHRASE", "sai")
