@@ -34,47 +34,68 @@ SessionTask = Callable[[Session, Progress, IsCancelled], Any]
 
 @dataclass
 class _Job:
-    """What the GUI thread needs when a job reports back."""
+    """One submitted task. The GUI thread holds it (JobRunner._jobs) from submission until it
+    has handled the outcome, so the worker thread never drops the last reference to anything
+    the task or its outcome holds: dropping the last reference to a Python object that has Qt
+    connections runs PySide's disconnection on the worker thread, racing with the GUI thread
+    (the crashes seen under load; core dump: QMetaObject::Connection::~Connection on the pool
+    thread while the GUI thread destroyed widgets)."""
 
+    number: int
+    task: Task | None
+    cancel: threading.Event
     on_done: Callable[[Any], None]
     on_error: Callable[[RaSoatError], None] | None
     parent: QWidget | None
     dialog: QProgressDialog | None
+    outcome: tuple[bool, Any] | None = None  # (succeeded, result or exception)
+
+
+class _Relay(QObject):
+    """Carries job numbers from the worker thread to the GUI thread (queued).
+
+    One for the whole process, created on the GUI thread and never freed, so no thread but the
+    GUI thread ever destroys it. Every runner listens and keeps the numbers it owns."""
+
+    progressed = Signal(int, int, int)
+    finished = Signal(int)
+
+
+_relay: _Relay | None = None
+_numbers = itertools.count(1)
+
+
+def _the_relay() -> _Relay:
+    global _relay
+    if _relay is None:
+        _relay = _Relay()
+    return _relay
 
 
 class _Runnable(QRunnable):
-    """Runs one task on the worker thread and reports through the runner's signals.
+    """Runs one job on the worker thread; holds the job only while it runs."""
 
-    It holds no Qt object of its own: a per-job QObject created on the GUI thread could be freed
-    on the worker thread when the pool deletes the runnable, racing with its queued signals
-    (the rare crashes seen under load). The runner lives as long as its window.
-    """
-
-    def __init__(self, job: int, task: Task, runner: JobRunner, cancel: threading.Event) -> None:
+    def __init__(self, job: _Job) -> None:
         super().__init__()
-        self.job, self.task, self.runner, self.cancel = job, task, runner, cancel
+        self.job: _Job | None = job
         self.setAutoDelete(True)
 
     def run(self) -> None:
-        job, runner = self.job, self.runner
+        job, self.job = self.job, None
+        assert job is not None and job.task is not None
+        number, relay = job.number, _the_relay()
 
         def progress(done: int, total: int) -> None:
-            runner.progressed.emit(job, done, total)
+            relay.progressed.emit(number, done, total)
 
         try:
-            result = self.task(progress, self.cancel.is_set)
+            job.outcome = (True, job.task(progress, job.cancel.is_set))
         except Exception as exc:  # handed to the GUI thread: no exception dies silently
-            runner.failed.emit(job, exc)
-        else:
-            runner.succeeded.emit(job, result)
-        finally:
-            # Let go of the task (and what its closure holds) here, not whenever the pool
-            # deletes this runnable.
-            self.task = _finished
-
-
-def _finished(progress: Progress, cancelled: IsCancelled) -> None:
-    raise AssertionError("a runnable runs once")
+            job.outcome = (False, exc)
+        # Let go before telling the GUI thread, which still holds the job: after the signal it
+        # may drop its reference at any moment, and then ours would be the last.
+        del job
+        relay.finished.emit(number)
 
 
 class JobRunner(QObject):
@@ -82,10 +103,6 @@ class JobRunner(QObject):
 
     busy_changed = Signal(bool)
     job_finished = Signal()
-    # From the worker thread, delivered on the GUI thread (queued): job number and payload.
-    progressed = Signal(int, int, int)
-    succeeded = Signal(int, object)
-    failed = Signal(int, object)
 
     def __init__(
         self, db: Database, lang: str, prompts: Prompts, parent: QObject | None = None
@@ -97,11 +114,10 @@ class JobRunner(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self._jobs: dict[int, _Job] = {}
-        self._numbers = itertools.count(1)
+        relay = _the_relay()  # created here, on the GUI thread
         queued = Qt.ConnectionType.QueuedConnection
-        self.progressed.connect(self._on_progress, queued)
-        self.succeeded.connect(self._on_done, queued)
-        self.failed.connect(self._on_failed, queued)
+        relay.progressed.connect(self._on_progress, queued)
+        relay.finished.connect(self._on_finished, queued)
 
     @property
     def busy(self) -> bool:
@@ -137,38 +153,37 @@ class JobRunner(QObject):
         """Run `task(progress, cancelled)` on the writer lane; with a `title`, show progress."""
         cancel = threading.Event()
         dialog = self._progress_dialog(title, parent, cancel) if title else None
-        number = next(self._numbers)
-        self._jobs[number] = _Job(on_done, on_error, parent, dialog)
+        job = _Job(next(_numbers), task, cancel, on_done, on_error, parent, dialog)
+        self._jobs[job.number] = job
         if len(self._jobs) == 1:
             self.busy_changed.emit(True)
-        self.pool.start(_Runnable(number, task, self, cancel))
+        self.pool.start(_Runnable(job))
 
     def _on_progress(self, number: int, done: int, total: int) -> None:
         job = self._jobs.get(number)
         if job is not None and job.dialog is not None:
             _show(job.dialog, done, total)
 
-    def _finish(self, number: int) -> _Job:
-        job = self._jobs.pop(number)
+    def _on_finished(self, number: int) -> None:
+        job = self._jobs.pop(number, None)
+        if job is None:  # another runner's job
+            return
         if job.dialog is not None:
             job.dialog.reset()
             job.dialog.deleteLater()
         if not self._jobs:
             self.busy_changed.emit(False)
         self.job_finished.emit()
-        return job
-
-    def _on_done(self, number: int, result: Any) -> None:
-        self._finish(number).on_done(result)
-
-    def _on_failed(self, number: int, exc: Exception) -> None:
-        job = self._finish(number)
-        if not isinstance(exc, RaSoatError):  # a bug: the crash dialog (ui/crash_dialog.py)
-            sys.excepthook(type(exc), exc, exc.__traceback__)
+        assert job.outcome is not None
+        succeeded, value = job.outcome
+        if succeeded:
+            job.on_done(value)
+        elif not isinstance(value, RaSoatError):  # a bug: the crash dialog (ui/crash_dialog.py)
+            sys.excepthook(type(value), value, value.__traceback__)
         elif job.on_error is not None:
-            job.on_error(exc)
+            job.on_error(value)
         else:
-            self._report(exc, job.parent)
+            self._report(value, job.parent)
 
     def _progress_dialog(
         self, title: str, parent: QWidget | None, cancel: threading.Event
