@@ -369,3 +369,40 @@ def test_the_log_is_exported_as_a_workbook(
     with office_db.sessions.begin() as session, pytest.raises(RaSoatError) as err:
         export_log(session, OFFICE, tmp_path / "log.txt")
     assert err.value.key == "intake.log_format"
+
+
+@pytest.mark.parametrize(
+    ("cores", "local_server", "expected"),
+    [(2, False, 2), (2, True, 1), (1, True, 1), (4, False, 4), (4, True, 3), (16, True, 4)],
+)
+def test_checkers_leave_a_core_to_a_postgresql_server_on_this_machine(
+    monkeypatch: pytest.MonkeyPatch, cores: int, local_server: bool, expected: int
+) -> None:
+    from app.office import intake as module
+
+    monkeypatch.setattr(module.os, "cpu_count", lambda: cores)
+    assert module.worker_count(100, local_server=local_server) == expected
+    assert module.worker_count(3, local_server=local_server) == 0  # a few: no processes
+    assert module.worker_count(100, asked=3, local_server=local_server) == 3
+
+
+@pytest.mark.parametrize(
+    ("url", "here"),
+    [
+        ("sqlite:///office.sqlite", False),
+        ("postgresql+psycopg://office@127.0.0.1:5432/office", True),
+        ("postgresql+psycopg://office@localhost/office", True),
+        ("postgresql+psycopg:///office", True),  # the default Unix socket
+        ("postgresql+psycopg:///office?host=/run/postgresql", True),
+        ("postgresql+psycopg://office@db.so-nn.gov.vn/office", False),
+        ("postgresql+psycopg://office@10.0.0.5/office", False),
+    ],
+)
+def test_a_postgresql_server_is_here_when_reached_on_this_machine(url: str, here: bool) -> None:
+    from types import SimpleNamespace
+
+    from sqlalchemy.engine import make_url
+
+    from app.office.intake import server_here
+
+    assert server_here(SimpleNamespace(url=make_url(url))) is here  # type: ignore[arg-type]
