@@ -17,6 +17,7 @@ JUNK = st.one_of(
     st.none(),
     st.booleans(),
     st.integers(-3, 10**16),
+    st.sampled_from([2**31 - 1, 2**31, -(2**31), 2**31 + 0.0]),
     st.floats(allow_nan=False),
     st.text(max_size=5),
     st.sampled_from(
@@ -80,3 +81,15 @@ def test_household_paths_agree(edits: dict[str, Any], housing: dict[str, Any]) -
     fast, slow, problems = both("household", data)
     assert fast == slow
     assert (slow is None) == bool(problems)
+
+
+def test_a_b1_score_beyond_its_column_is_refused_by_both_paths() -> None:
+    """B1 scores live in a 32-bit column: a larger one is the file's error, found on reading."""
+    for value, accepted in ((2**31 - 1, True), (2**31, False), (-(2**31), False)):
+        data = copy.deepcopy(BASE)
+        data["b1_score"] = value
+        fast, slow, problems = both("household", data)
+        assert fast == slow
+        assert (slow is not None) == accepted, value
+        if not accepted:
+            assert [p.path for p in problems] == ["x.b1_score"]

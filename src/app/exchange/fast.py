@@ -48,6 +48,9 @@ MAX_LENGTH = {
 }
 # Larger numbers are not typing mistakes but hostile or corrupt input (and overflow BIGINT).
 MAX_NUMBER = 10**15
+# A B1 score is stored in a 32-bit INTEGER column: a larger one would make PostgreSQL refuse the
+# whole intake batch (COPY) instead of this one file.
+MAX_SCORE = 2**31
 
 
 def _text(value: Any, limit: int, optional: bool = False) -> Any:
@@ -133,12 +136,12 @@ def _member(d: Any) -> MemberFacts | None:
     )
 
 
-def _whole(value: Any) -> Any:
+def _whole(value: Any, limit: int = MAX_NUMBER) -> Any:
     if value is None:
         return None
     if type(value) is float and value.is_integer():
         value = int(value)
-    if type(value) is int and abs(value) < MAX_NUMBER:
+    if type(value) is int and abs(value) < limit:
         return value
     return False
 
@@ -167,7 +170,7 @@ def _household(d: Any) -> HouseholdFacts | None:
         return None
     address = _text(d.get("address"), MAX_LENGTH["address"], optional=True)
     farm = d.get("farm_household", False)
-    income, b1 = _whole(d.get("income_per_capita_month")), _whole(d.get("b1_score"))
+    income, b1 = _whole(d.get("income_per_capita_month")), _whole(d.get("b1_score"), MAX_SCORE)
     if address is False or type(farm) not in _OPTIONAL_BOOL or income is False or b1 is False:
         return None
     floor: Any = housing.get("floor_area_m2")

@@ -18,7 +18,7 @@ from typing import Any
 
 from app import facts as F
 from app.errors import InvalidData, RaSoatError
-from app.exchange.fast import MAX_LENGTH, MAX_NUMBER, fast_household, fast_member
+from app.exchange.fast import MAX_LENGTH, MAX_NUMBER, MAX_SCORE, fast_household, fast_member
 from app.facts import HouseholdFacts, MemberFacts
 from app.standards import StandardPack, available_packs
 from app.textnorm import bad_char, is_digits, iso_date, nfc
@@ -127,6 +127,14 @@ class _Reader:
             return None
         return int(value)
 
+    def score(self, value: Any, path: str, default: Any = None) -> int | None:
+        """A B1 score: an integer that fits its 32-bit column."""
+        found = self.integer(value, path)
+        if found is not None and abs(found) >= MAX_SCORE:
+            self.fail(path, "number_too_large")
+            return None
+        return found
+
     def number(self, value: Any, path: str, default: Any = None) -> float | None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.fail(path, "type_number")
@@ -217,7 +225,7 @@ class _Reader:
         address = self.get(d, "address", path, self.text, required=False)
         farm = self.get(d, "farm_household", path, self.boolean, required=False)
         income = self.get(d, "income_per_capita_month", path, self.integer, required=False)
-        b1 = self.get(d, "b1_score", path, self.integer, required=False)
+        b1 = self.get(d, "b1_score", path, self.score, required=False)
         members = self._members(d, path)
         housing: Any = self.get(d, "housing", path, self.obj) or {}
         hpath = f"{path}.housing"
