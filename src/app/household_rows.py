@@ -178,7 +178,7 @@ def facts_from_row(h: Sequence[Any], members: tuple[MemberFacts, ...]) -> Househ
             h[13],
             _B[h[14]],
             _B[h[15]],
-            tuple(h[16].split(",")) if h[16] else (),
+            devices_tuple(h[16]),
             h[4],
             _B[h[5]],
             h[6],
