@@ -7,7 +7,6 @@ from models.household import Household, HouseholdVersion, Member, WarningConfirm
 from models.listing import PendingHousehold, PreviousClass
 from models.office import (
     HouseholdComment,
-    HouseholdFeatures,
     HouseholdVerdict,
     ImportedResponse,
     ReceivedPackage,
@@ -39,7 +38,6 @@ __all__ = [
     "FieldKey",
     "Household",
     "HouseholdComment",
-    "HouseholdFeatures",
     "HouseholdVerdict",
     "HouseholdVersion",
     "ImportedResponse",

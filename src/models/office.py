@@ -77,26 +77,6 @@ class ReceivedPackage(Base):
     archive_path: Mapped[str | None] = mapped_column(Text)
 
 
-class HouseholdFeatures(Base):
-    """What the consolidated reports count of a household in a round, computed at intake from
-    the package's own facts with its own standard pack and reference date: the reports of a
-    round then need no facts, and a later package cannot change an earlier round's figures."""
-
-    __tablename__ = "office_features"
-
-    assessment_id: Mapped[int] = mapped_column(
-        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
-    )
-    members: Mapped[int]
-    farm: Mapped[bool]
-    ethnicity: Mapped[str] = mapped_column(String(60), default="")  # the head's
-    female_head: Mapped[bool]
-    no_labour: Mapped[bool]
-    children: Mapped[int]
-    children_health: Mapped[int]
-    children_school: Mapped[int]
-
-
 class HouseholdVerdict(Base):
     """The office's review of one household of an accepted package: accepted, or a correction
     asked for with a comment. Tied to the package, so a newer package starts a fresh review."""

@@ -90,6 +90,21 @@ class Assessment(Base):
     error_count: Mapped[int] = mapped_column(default=0)
     warning_count: Mapped[int] = mapped_column(default=0)
     unconfirmed_warnings: Mapped[int] = mapped_column(default=0)
+    # What the consolidated reports count of the household in this round (members, farm, the
+    # head's ethnicity and sex, no labour, children and their deprivations; see
+    # app/reports/features.py), stored by a receiving office at intake from the package's own
+    # facts, pack and reference date, so a later package cannot change this round's figures.
+    # NULL in a commune's database, whose reports compute them from its register. On the
+    # assessment rather than in a table of its own: intake then writes 5,000 rows fewer per
+    # 5,000-household package, with their key and foreign-key checks.
+    report_members: Mapped[int | None]
+    report_farm: Mapped[bool | None]
+    report_ethnicity: Mapped[str | None] = mapped_column(String(60))
+    report_female_head: Mapped[bool | None]
+    report_no_labour: Mapped[bool | None]
+    report_children: Mapped[int | None]
+    report_children_health: Mapped[int | None]
+    report_children_school: Mapped[int | None]
     final: Mapped[bool] = mapped_column(default=False)
     classified_at: Mapped[datetime | None]
     classified_by: Mapped[str | None] = mapped_column(String(64))

@@ -1,9 +1,9 @@
 """One review round across every commune whose package the office accepted: the source of the
 consolidated reports (a row per commune, subtotals per province, totals).
 
-It reads what intake stored: each accepted package's assessments and their report features
-(models.HouseholdFeatures), two columns of small rows per household and no facts, so half a
-million households load in seconds on either database. Superseded packages are never read.
+It reads what intake stored: each accepted package's assessments with their report features
+(the report_* columns), one small row per household and no facts, so half a million households
+load in seconds on either database. Superseded packages are never read.
 """
 
 from __future__ import annotations
@@ -231,10 +231,11 @@ def _packages(session: Session, key: str) -> list[dict[str, Any]]:
 
 
 _FEATURES_SQL = (
-    "SELECT a.round_id, a.result_class, a.deprived, f.members, f.farm, f.ethnicity, "
-    "f.female_head, f.no_labour, f.children, f.children_health, f.children_school, a.causes "
-    "FROM assessments a JOIN office_features f ON f.assessment_id = a.id "
-    "WHERE a.round_id IN ({marks}) ORDER BY a.round_id, a.id"
+    "SELECT round_id, result_class, deprived, report_members, report_farm, report_ethnicity, "
+    "report_female_head, report_no_labour, report_children, report_children_health, "
+    "report_children_school, causes "
+    "FROM assessments WHERE round_id IN ({marks}) AND report_members IS NOT NULL "
+    "ORDER BY round_id, id"
 )
 
 

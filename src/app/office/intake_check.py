@@ -111,7 +111,7 @@ class Checked:
 
     @property
     def households(self) -> int:
-        return len(self.plan.households) if self.plan else 0
+        return self.plan.households if self.plan else 0
 
 
 def check_package(path: Path, snapshot: Snapshot, options: IntakeOptions) -> Checked:

@@ -123,14 +123,14 @@ class Recorder:
             file=c.path.name,
             commune=plan.commune.code,
             round=plan.round.key,
-            households=len(plan.households),
+            households=plan.households,
             fingerprint=c.manifest.fingerprint,
             signer=c.signer_fingerprint,
             replaced=replaced,
         )
         return Outcome(
             c.path, row.status, (), row.id, plan.commune.name, plan.round.label,
-            len(plan.households), replaced,
+            plan.households, replaced,
         )  # fmt: skip
 
     def _duplicate(self, session: Session, c: Checked, known_id: int) -> Outcome:

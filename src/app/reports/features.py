@@ -2,8 +2,9 @@
 
 A commune's report computes these from its register; the receiving office computes them at
 intake from each package's facts, with the package's own standard pack and reference date, and
-stores them (models.HouseholdFeatures), so a province's report reads small rows instead of every
-member of half a million households. The tables (summary_tables.py) only add them up.
+stores them (the report_* columns of models.Assessment), so a province's report reads one small
+row per household instead of every member of half a million households. The tables
+(summary_tables.py) only add them up.
 """
 
 from __future__ import annotations

@@ -93,3 +93,15 @@ def copy_to(path: Path, folder: Path) -> Path:
     target = folder / path.name
     shutil.copyfile(path, target)
     return target
+
+
+@pytest.fixture
+def two_communes(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package: Callable[..., Path]
+) -> tuple[Path, Path]:
+    """Two communes of Đắk Lắk (60 and 45 households), trusted and taken."""
+    a = make_package(signer_pool[A], 60, seed=11)
+    b = make_package(signer_pool[B], 45, seed=12, created=minutes(1))
+    trust(office_db, signer_pool[A], signer_pool[B])
+    take(office_db, a, b)
+    return a, b

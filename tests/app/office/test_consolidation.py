@@ -25,7 +25,7 @@ from app.reports.table import GROUP, SUBTOTAL, TOTAL
 from app.standards import get_pack
 from models import Assessment, Household
 from models.database import Database
-from tests.app.office.conftest import HA_NOI, OFFICE, A, B, minutes, take, trust
+from tests.app.office.conftest import HA_NOI, OFFICE, A, minutes, take, trust
 from tests.conftest import ADMIN
 from tests.office_factory import REFERENCE, STANDARD, CommuneSigner, data_of
 
@@ -44,15 +44,6 @@ def own_report(path: Path) -> ReportSource:
         tuple(sorted({h.village for h in doc.households})),
         results,
     )
-
-
-@pytest.fixture
-def two_communes(office_db: Database, signer_pool: dict[str, CommuneSigner], make_package):
-    a = make_package(signer_pool[A], 60, seed=11)
-    b = make_package(signer_pool[B], 45, seed=12, created=minutes(1))
-    trust(office_db, signer_pool[A], signer_pool[B])
-    take(office_db, a, b)
-    return a, b
 
 
 def test_each_commune_row_equals_the_communes_own_report_total(
