@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from app.demo.households import generate
 from app.errors import RaSoatError
 from app.office.intake import ACCEPTED, DUPLICATE, REJECTED, SUPERSEDED
 from app.office.signers import list_signers, revoke_signer
@@ -28,7 +29,7 @@ from tests.app.office.conftest import (
     take,
     trust,
 )
-from tests.office_factory import CommuneSigner, data_of, read_zip, write_zip
+from tests.office_factory import REFERENCE, CommuneSigner, data_of, read_zip, write_zip
 
 
 def classes_in(db: Database, code: str) -> Counter[str | None]:
@@ -174,6 +175,37 @@ def test_newer_package_supersedes_and_nothing_of_the_older_stays(
     older = make_package(signer_pool[A], 50, seed=7, created=minutes(-60), folder="older")
     assert take(office_db, older).outcomes[0].status == SUPERSEDED
     assert data_state(office_db) == before
+
+
+def test_a_newer_package_rewrites_only_the_households_that_changed(
+    office_db: Database, signer_pool: dict[str, CommuneSigner], make_package
+) -> None:
+    """Households are compared with the register as the plan arrives from the checker: the
+    same facts keep their row and version, changed ones get a new version, and every household
+    gets the newer package's result."""
+    facts = list(generate(20, 5, REFERENCE))
+    first = make_package(signer_pool[A], facts, created=minutes(0))
+    trust(office_db, signer_pool[A])
+    assert take(office_db, first).outcomes[0].status == ACCEPTED
+    head, *others = facts[3].members
+    changed = facts[3] = facts[3]._replace(
+        members=(head._replace(name=head.name + " Văn"), *others)
+    )
+    again = make_package(signer_pool[A], facts, created=minutes(10), folder="later")
+
+    def rows() -> dict[str, tuple[int, int]]:
+        with office_db.sessions() as session:
+            found = session.execute(select(Household.code, Household.id, Household.version))
+            return {code: (hid, version) for code, hid, version in found}
+
+    before = rows()
+    [outcome] = take(office_db, again).outcomes
+    assert outcome.status == ACCEPTED and outcome.replaced_id is not None
+    after = rows()
+    assert after.keys() == before.keys()
+    assert {c for c in after if after[c] != before[c]} == {changed.id}
+    assert after[changed.id] == (before[changed.id][0], 2)
+    assert classes_in(office_db, A) == stated(again)
 
 
 def test_newest_of_a_folder_is_taken_and_the_older_only_logged(
