@@ -20,7 +20,6 @@ from __future__ import annotations
 import marshal
 import sys
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
@@ -30,11 +29,10 @@ from app import audit
 from app.admin_units import CommuneUnit
 from app.facts import HouseholdFacts
 from app.household_rows import (
-    HOUSEHOLD_FACT_COLUMNS,
     HOUSEHOLD_INSERT_COLUMNS,
     HOUSEHOLD_UPDATE_COLUMNS,
     MEMBER_INSERT_COLUMNS,
-    household_values,
+    household_columns,
     iter_commune_households,
 )
 from app.office.package_data import PackageData, RoundRef, Stated
@@ -120,10 +118,6 @@ def _unpack_plan(
     return LoadPlan(commune, ref, villages, *marshal.loads(blob))
 
 
-# The households columns of a household_values() dict, as one tuple.
-_fact_columns = itemgetter(*HOUSEHOLD_FACT_COLUMNS)
-
-
 def make_plan(data: PackageData) -> LoadPlan:
     """The rows of a package, with the report features of each household computed with the
     package's own pack and reference date for the class the reports count.
@@ -139,7 +133,7 @@ def make_plan(data: PackageData) -> LoadPlan:
         f = maker.of(h, s.official, s.deprived, survey.causes)
         codes.append(h.id)
         village_of.append(h.village)
-        values.append(_fact_columns(household_values(h)))
+        values.append(household_columns(h))
         members.append(tuple(map(tuple, h.members)))
         results.append(
             (
@@ -287,17 +281,13 @@ Existing = dict[str, tuple[int, int, tuple[Any, ...]]]
 def _existing(conn: Connection, commune_id: int) -> Existing:
     """code → (id, version, what a plan is compared with) of the commune's households."""
     return {
-        facts.id: (row[0], row[19], _comparable(facts.village, household_values(facts), facts))
+        facts.id: (row[0], row[19], _comparable(facts.village, household_columns(facts), facts))
         for row, facts in iter_commune_households(conn, commune_id)
     }
 
 
-def _comparable(village: str, values: Any, facts: HouseholdFacts) -> tuple[Any, ...]:
-    return (
-        village,
-        tuple(values[c] for c in HOUSEHOLD_FACT_COLUMNS),
-        tuple(tuple(m) for m in facts.members),
-    )
+def _comparable(village: str, values: tuple[Any, ...], facts: HouseholdFacts) -> tuple[Any, ...]:
+    return (village, values, tuple(tuple(m) for m in facts.members))
 
 
 def _households(
