@@ -70,3 +70,50 @@ def test_foreign_keys_enforced(db: Database) -> None:
 
     with pytest.raises(IntegrityError), db.sessions.begin() as session:
         session.add(Village(commune_id=999, name="X", area="rural"))
+
+
+def _count(db: Database, sql: str) -> int:
+    with db.engine.connect() as conn:
+        return int(conn.exec_driver_sql(sql).scalar() or 0)
+
+
+def test_a_migration_that_breaks_a_reference_is_rolled_back(
+    commune_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Migrations run with SQLite's foreign keys off (a batch rebuild would otherwise delete
+    through ON DELETE CASCADE); a reference one leaves pointing at nothing undoes it all."""
+    from alembic import command
+
+    from models.migrate import BrokenReferences, migrate_to
+
+    def careless(cfg, revision: str) -> None:  # type: ignore[no-untyped-def]
+        cfg.attributes["connection"].exec_driver_sql("DELETE FROM communes")
+
+    villages = _count(commune_db, "SELECT count(*) FROM villages")
+    assert villages and _count(commune_db, "SELECT count(*) FROM communes") == 1
+    monkeypatch.setattr(command, "upgrade", careless)
+    with pytest.raises(BrokenReferences):
+        migrate_to(commune_db.engine, "head")
+    assert _count(commune_db, "SELECT count(*) FROM communes") == 1
+    assert _count(commune_db, "SELECT count(*) FROM villages") == villages
+    with commune_db.engine.connect() as conn:  # and the foreign keys are on again
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_a_file_with_a_broken_reference_still_migrates(db_path: Path) -> None:
+    """A reference broken before (an old or hand-edited file) is not the migration's doing."""
+    from models.migrate import migrate_to
+
+    with sqlite3.connect(db_path) as conn:  # foreign keys are off in a bare connection
+        conn.execute(
+            "INSERT INTO villages (id, commune_id, name, area, position) "
+            "VALUES (77, 999, 'Thôn lạc', 'rural', 1)"
+        )
+    db = open_database(db_path)
+    try:
+        migrate_to(db.engine, "0005_office", down=True)
+        migrate_to(db.engine, "head")
+        assert current_revision(db.engine) == head_revision()
+        assert _count(db, "SELECT count(*) FROM villages WHERE id = 77") == 1
+    finally:
+        db.dispose()

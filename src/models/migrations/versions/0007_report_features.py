@@ -67,8 +67,7 @@ def downgrade() -> None:
         f"INSERT INTO office_features (assessment_id, {targets}) "
         f"SELECT id, {sources} FROM assessments WHERE report_members IS NOT NULL"
     )
-    # Plain DROP COLUMN (SQLite 3.35 and later, PostgreSQL), not a batch: SQLite's batch mode
-    # copies the table and drops the old one, and with foreign keys on that drop deletes the
-    # office_features rows just written (ON DELETE CASCADE).
+    # Plain DROP COLUMN (SQLite 3.35 and later, PostgreSQL): no copy of the whole table, as
+    # SQLite's batch mode would make.
     for name, _old, _kind in reversed(COLUMNS):
         op.execute(f"ALTER TABLE assessments DROP COLUMN {name}")
