@@ -19,7 +19,7 @@ from app import backups
 from app.errors import DatabaseError
 from app.paths import default_database_path
 from models.database import Database, connect, to_url
-from models.migrate import SchemaTooNew, is_known, needs_upgrade, upgrade
+from models.migrate import BrokenReferences, SchemaTooNew, is_known, needs_upgrade, upgrade
 from models.sqlite_file import PassphraseError, check_file, is_encrypted
 
 
@@ -93,6 +93,11 @@ def open_database(
     except SchemaTooNew as exc:
         db.dispose()
         raise DatabaseError("db.too_new", path=db.describe(), revision=exc.revision) from None
+    except BrokenReferences as exc:
+        db.dispose()
+        raise DatabaseError(
+            "db.migration_broken", path=db.describe(), revision=exc.args[0]
+        ) from None
     except (OperationalError, SADatabaseError) as exc:
         db.dispose()
         raise DatabaseError("db.unreadable", path=db.describe(), detail=str(exc.orig)) from None

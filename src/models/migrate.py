@@ -101,7 +101,7 @@ def migrate_to(engine: Engine, revision: str, down: bool = False) -> None:
                 cfg.attributes["connection"] = conn
                 (command.downgrade if down else command.upgrade)(cfg, revision)
                 if sqlite and _broken_references(conn) - broken:
-                    raise BrokenReferences(revision)
+                    raise BrokenReferences(head_revision() if revision == "head" else revision)
         finally:
             if sqlite:
                 raw.execute("PRAGMA foreign_keys = ON")  # type: ignore[union-attr]

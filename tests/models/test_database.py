@@ -117,3 +117,31 @@ def test_a_file_with_a_broken_reference_still_migrates(db_path: Path) -> None:
         assert _count(db, "SELECT count(*) FROM villages WHERE id = 77") == 1
     finally:
         db.dispose()
+
+
+def test_a_broken_migration_is_a_clear_error_and_the_file_opens_as_before(
+    commune_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from alembic import command
+
+    from models.migrate import migrate_to
+
+    def careless(cfg, revision: str) -> None:  # type: ignore[no-untyped-def]
+        cfg.attributes["connection"].exec_driver_sql("DELETE FROM communes")
+
+    path = commune_db.path
+    assert path is not None
+    migrate_to(commune_db.engine, "0006_causes", down=True)
+    commune_db.dispose()
+    monkeypatch.setattr(command, "upgrade", careless)
+    with pytest.raises(DatabaseError) as err:
+        open_database(path)
+    assert err.value.key == "db.migration_broken"
+    assert "liên kết" in err.value.message("vi") and head_revision() in err.value.message("vi")
+    monkeypatch.undo()
+    db = open_database(path)  # the real upgrade, later: nothing was lost
+    try:
+        assert current_revision(db.engine) == head_revision()
+        assert _count(db, "SELECT count(*) FROM communes") == 1
+    finally:
+        db.dispose()
